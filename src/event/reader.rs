@@ -1,0 +1,317 @@
+//! Streaming readers for JSON logs.
+//!
+//! Two shapes are read: JSON lines (one record a line) and JSON (a top-level
+//! array of records, or records one after another). Both stream: a record is
+//! cut out of the byte stream, parsed, and handed on, so memory follows the
+//! largest record and never the file. A record that does not parse, or is
+//! not an object, is returned as a [`Corrupt`] item and reading goes on.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::Event;
+
+/// Where a record sits in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// 1-based index among the file's records, corrupt ones included.
+    pub index: usize,
+    /// 1-based line the record starts on.
+    pub line: usize,
+}
+
+/// A record that could not be read as an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Corrupt {
+    pub position: Position,
+    pub reason: String,
+}
+
+/// One item of a log: an event or a corrupt record.
+pub type Item = Result<(Position, Event), Corrupt>;
+
+/// The layout of a log file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    Json,
+}
+
+impl Format {
+    /// The format a file name implies: `.json` is JSON, `.jsonl`, `.ndjson`
+    /// and anything else are JSON lines.
+    pub fn from_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::JsonLines,
+        }
+    }
+}
+
+/// Opens a log file for streaming.
+pub fn open(path: &Path) -> io::Result<Records<BufReader<File>>> {
+    let file = File::open(path)?;
+    Ok(Records::new(
+        BufReader::with_capacity(1 << 16, file),
+        Format::from_path(path),
+    ))
+}
+
+/// An iterator over the records of a log.
+pub struct Records<R> {
+    input: R,
+    format: Format,
+    next_index: usize,
+    line: usize,
+    /// Set by the JSON splitter once the top level proves to be an array.
+    in_array: Option<bool>,
+    done: bool,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> Records<R> {
+    pub fn new(input: R, format: Format) -> Records<R> {
+        Records {
+            input,
+            format,
+            next_index: 1,
+            line: 1,
+            in_array: None,
+            done: false,
+            buf: Vec::new(),
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Item> {
+        loop {
+            self.buf.clear();
+            let line = self.line;
+            match self.input.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(err) => return Some(Err(self.io_failure(line, err))),
+            }
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(self.parse(line));
+        }
+    }
+
+    fn next_json(&mut self) -> Option<Item> {
+        match self.split_json() {
+            Ok(Some(line)) => Some(self.parse(line)),
+            Ok(None) => None,
+            Err(err) => {
+                let line = self.line;
+                Some(Err(self.io_failure(line, err)))
+            }
+        }
+    }
+
+    fn parse(&mut self, line: usize) -> Item {
+        let position = Position {
+            index: self.next_index,
+            line,
+        };
+        self.next_index += 1;
+        match serde_json::from_slice::<Value>(&self.buf) {
+            Ok(value @ Value::Object(_)) => Ok((position, Event::new(value))),
+            Ok(other) => Err(Corrupt {
+                position,
+                reason: format!("record is {}, not a JSON object", json_kind(&other)),
+            }),
+            Err(err) => Err(Corrupt {
+                position,
+                reason: format!("invalid JSON: {err}"),
+            }),
+        }
+    }
+
+    /// A read error ends the file: what was read so far stands.
+    fn io_failure(&mut self, line: usize, err: io::Error) -> Corrupt {
+        self.done = true;
+        let position = Position {
+            index: self.next_index,
+            line,
+        };
+        Corrupt {
+            position,
+            reason: format!("read error: {err}"),
+        }
+    }
+
+    /// Cuts the next top-level JSON value into `buf`; returns its first line.
+    fn split_json(&mut self) -> io::Result<Option<usize>> {
+        self.buf.clear();
+        let Some(first) = self.skip_separators()? else {
+            return Ok(None);
+        };
+        let start_line = self.line;
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut byte = first;
+        loop {
+            if in_string {
+                match byte {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match byte {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth > 0 => depth -= 1,
+                    _ => {}
+                }
+            }
+            self.buf.push(byte);
+            if byte == b'\n' {
+                self.line += 1;
+            }
+            if depth == 0 && !in_string && self.value_ends_here(byte)? {
+                return Ok(Some(start_line));
+            }
+            match self.read_byte()? {
+                Some(b) => byte = b,
+                None => return Ok(Some(start_line)),
+            }
+        }
+    }
+
+    /// After `byte` closes a value at depth 0: a container ends with it; a
+    /// bare scalar ends before the next separator.
+    fn value_ends_here(&mut self, byte: u8) -> io::Result<bool> {
+        if matches!(byte, b'}' | b']') {
+            return Ok(true);
+        }
+        let next = self.input.fill_buf()?.first().copied();
+        Ok(match next {
+            None => true,
+            Some(b) => b.is_ascii_whitespace() || matches!(b, b',' | b']' | b'{' | b'['),
+        })
+    }
+
+    /// Skips whitespace, the array's opening bracket, commas and the closing
+    /// bracket; returns the first byte of the next value.
+    fn skip_separators(&mut self) -> io::Result<Option<u8>> {
+        while let Some(byte) = self.read_byte()? {
+            match byte {
+                b'\n' => self.line += 1,
+                b' ' | b'\t' | b'\r' | b',' => {}
+                b'[' if self.in_array.is_none() => self.in_array = Some(true),
+                b']' if self.in_array == Some(true) => {}
+                _ => {
+                    self.in_array.get_or_insert(false);
+                    return Ok(Some(byte));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn read_byte(&mut self) -> io::Result<Option<u8>> {
+        let mut one = [0u8; 1];
+        loop {
+            match self.input.read(&mut one) {
+                Ok(0) => return Ok(None),
+                Ok(_) => return Ok(Some(one[0])),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Records<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if self.done {
+            return None;
+        }
+        let item = match self.format {
+            Format::JsonLines => self.next_line(),
+            Format::Json => self.next_json(),
+        };
+        if item.is_none() {
+            self.done = true;
+        }
+        item
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(text: &str, format: Format) -> Vec<Result<(usize, usize, Value), (usize, usize)>> {
+        Records::new(text.as_bytes(), format)
+            .map(|item| match item {
+                Ok((p, e)) => Ok((p.index, p.line, e.root().clone())),
+                Err(c) => Err((c.position.index, c.position.line)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn json_lines_skip_blank_lines_and_count_corrupt_ones() {
+        let got = read("{\"a\":1}\n\n{broken\n[1]\n{\"a\":2}\n", Format::JsonLines);
+        assert_eq!(
+            got,
+            vec![
+                Ok((1, 1, json!({"a": 1}))),
+                Err((2, 3)),
+                Err((3, 4)),
+                Ok((4, 5, json!({"a": 2}))),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_array_streams_each_element() {
+        let text = "[\n {\"a\": \"x]}\\\"\"},\n {\"b\": [1, {\"c\": 2}]}\n]\n";
+        let got = read(text, Format::Json);
+        assert_eq!(
+            got,
+            vec![
+                Ok((1, 2, json!({"a": "x]}\""}))),
+                Ok((2, 3, json!({"b": [1, {"c": 2}]}))),
+            ]
+        );
+    }
+
+    #[test]
+    fn concatenated_objects_are_read_one_by_one() {
+        let got = read("{\"a\":1}{\"a\":2}\n{\"a\":3}", Format::Json);
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn a_corrupt_array_element_does_not_stop_the_rest() {
+        let got = read("[{\"a\":1}, {\"a\":}, 7, {\"a\":3}]", Format::Json);
+        assert_eq!(got[0], Ok((1, 1, json!({"a": 1}))));
+        assert_eq!(got[1], Err((2, 1)));
+        assert_eq!(got[2], Err((3, 1)));
+        assert_eq!(got[3], Ok((4, 1, json!({"a": 3}))));
+    }
+}

@@ -1,0 +1,1 @@
+//! The Sigma engine: parse, then compile, then match. (Being written.)
