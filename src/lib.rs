@@ -6,8 +6,19 @@
 //! [`fixture`] reads labelled logs, [`replay`] runs detections over fixtures
 //! in parallel and classifies every alert, [`snapshot`] keeps alerts as
 //! reviewable files, and [`report`] renders one result model for people and
-//! machines. The binary in `main.rs` only wires these together.
+//! machines. [`commands`] wires the stages together for each command of the
+//! binary; [`problem`] and [`exit`] are how bad input and outcomes reach
+//! the user.
 
+pub mod cli;
+pub mod commands;
+pub mod detection;
 pub mod event;
+pub mod exit;
+pub mod fixture;
+pub mod problem;
+pub mod replay;
+pub mod report;
 pub mod sigma;
+pub mod snapshot;
 pub mod yaml;

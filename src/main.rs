@@ -1,1 +1,30 @@
-fn main() {}
+//! The `firedrill` binary: parse the command line, run one command, print
+//! its output, exit with its status.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use firedrill::cli::{Cli, Command};
+use firedrill::commands;
+use firedrill::exit::Status;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.use_stderr() {
+                true => Status::BadInput.into(),
+                false => Status::Passed.into(),
+            };
+        }
+    };
+    let (output, status) = match &cli.command {
+        Command::Test(args) => commands::test::run(args),
+    };
+    // A closed pipe (`firedrill test | head`) is not an error.
+    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    status.into()
+}

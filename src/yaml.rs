@@ -53,7 +53,10 @@ pub struct Node {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Scalar { text: String, style: Style },
+    Scalar {
+        text: String,
+        style: Style,
+    },
     Seq(Vec<Node>),
     /// Keys in the order written; duplicates are rejected while parsing.
     Map(Vec<(Node, Node)>),
@@ -235,10 +238,20 @@ impl MarkedEventReceiver for TreeBuilder {
 impl TreeBuilder {
     fn close(&mut self) {
         let node = match self.stack.pop() {
-            Some(Open::Seq(pos, items, anchor)) => (Node { pos, kind: Kind::Seq(items) }, anchor),
-            Some(Open::Map(pos, entries, _, anchor)) => {
-                (Node { pos, kind: Kind::Map(entries) }, anchor)
-            }
+            Some(Open::Seq(pos, items, anchor)) => (
+                Node {
+                    pos,
+                    kind: Kind::Seq(items),
+                },
+                anchor,
+            ),
+            Some(Open::Map(pos, entries, _, anchor)) => (
+                Node {
+                    pos,
+                    kind: Kind::Map(entries),
+                },
+                anchor,
+            ),
             None => return,
         };
         self.finish(node.0, node.1);

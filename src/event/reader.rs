@@ -7,7 +7,7 @@
 //! not an object, is returned as a [`Corrupt`] item and reading goes on.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use serde_json::Value;

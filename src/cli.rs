@@ -1,0 +1,40 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+/// Fire drills for detections: replay labelled logs against Sigma
+/// detections and their contracts, and report hits, misses and false
+/// positives.
+#[derive(Debug, Parser)]
+#[command(name = "firedrill", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay every fixture against the detections that run on its data
+    /// source; check expectations and alert snapshots.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Folder of detection files (its `registry/` folder holds the registries).
+    #[arg(long, default_value = "detections")]
+    pub detections: PathBuf,
+    /// Folder of fixtures (`*.fixture.yml` label files beside their logs).
+    #[arg(long, default_value = "fixtures")]
+    pub fixtures: PathBuf,
+    /// Write the alert snapshots of this run instead of failing on differences.
+    #[arg(long)]
+    pub accept: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

@@ -1,0 +1,64 @@
+//! `firedrill test`: load detections and fixtures, replay, check
+//! snapshots, report.
+
+use crate::cli::TestArgs;
+use crate::detection::load_library;
+use crate::exit::Status;
+use crate::fixture::{load_fixtures, Fixture};
+use crate::problem::{Problem, Skipped};
+use crate::replay::{self, Report, SnapshotStatus};
+use crate::sigma::CompileOptions;
+use crate::{report, snapshot};
+
+/// Runs the command and returns the rendered report with its status.
+pub fn run(args: &TestArgs) -> (String, Status) {
+    let report = build_report(args);
+    let text = report::render(&report, args.format);
+    (text, status(&report))
+}
+
+/// Everything `test` computes, before rendering.
+pub fn build_report(args: &TestArgs) -> Report {
+    let options = CompileOptions::default();
+    let mut library = load_library(&args.detections, &options);
+    let (fixtures, fixture_problems) = load_fixtures(&args.fixtures, &options);
+    let mut problems = std::mem::take(&mut library.problems);
+    problems.extend(fixture_problems);
+
+    let mut report = replay::run(&library, &fixtures, problems);
+    check_snapshots(&mut report, &fixtures, args.accept);
+    report
+}
+
+fn check_snapshots(report: &mut Report, fixtures: &[Fixture], accept: bool) {
+    for run in &mut report.fixtures {
+        let Some(fixture) = fixtures.iter().find(|f| f.label_file == run.label_file) else {
+            continue;
+        };
+        match snapshot::check(fixture, run, accept) {
+            Ok(status) => run.snapshot = status,
+            Err(e) => {
+                let message = format!("cannot read or write the snapshot: {e}");
+                report.problems.push(Problem::new(
+                    fixture.snapshot_path(),
+                    None,
+                    Skipped::Fixture,
+                    message,
+                ));
+                run.snapshot = SnapshotStatus::Unchecked;
+            }
+        }
+    }
+    replay::recount_snapshots(report);
+}
+
+/// Bad input wins over failed expectations: the results are incomplete.
+pub fn status(report: &Report) -> Status {
+    if report.had_bad_input() {
+        Status::BadInput
+    } else if report.passed() {
+        Status::Passed
+    } else {
+        Status::Failed
+    }
+}

@@ -1,0 +1,208 @@
+//! Detections: a compiled Sigma rule plus its product contract, loaded from
+//! a folder of YAML files.
+//!
+//! Loading never stops at the first broken file: every file is read (in
+//! parallel), every problem is kept with its file, line and column, and the
+//! detections that did load are returned in a stable order.
+
+pub mod contract;
+pub mod registry;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::problem::{Problem, Skipped};
+use crate::sigma::{CompileOptions, Rule};
+use crate::yaml::{self, Node};
+pub use contract::{Contract, ResponsePlan};
+pub use registry::Registry;
+
+/// One loaded detection.
+pub struct Detection {
+    /// The file it came from, as found under the detections folder.
+    pub file: PathBuf,
+    /// Its stable key: the rule's `id`, or the file path when it has none.
+    pub key: String,
+    pub rule: Rule,
+    pub contract: Contract,
+    /// The data sources it runs on: declared, or derived from its logsource.
+    pub data_sources: Vec<String>,
+}
+
+/// Everything loaded from a detections folder.
+#[derive(Default)]
+pub struct Library {
+    pub detections: Vec<Detection>,
+    pub registry: Registry,
+    pub problems: Vec<Problem>,
+    /// How many detection files were found.
+    pub files: usize,
+}
+
+impl Library {
+    pub fn find(&self, key: &str) -> Option<usize> {
+        self.detections.iter().position(|d| d.key == key)
+    }
+}
+
+/// Loads every `*.yml`/`*.yaml` file under `dir` (the `registry` folder
+/// aside).
+pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
+    let (registry, mut problems) = Registry::load(dir);
+    let files = match detection_files(dir) {
+        Ok(files) => files,
+        Err(problem) => {
+            problems.push(problem);
+            Vec::new()
+        }
+    };
+    let loaded: Vec<(Vec<Detection>, Vec<Problem>)> = files
+        .par_iter()
+        .map(|file| load_file(file, &registry, options))
+        .collect();
+
+    let mut library = Library {
+        files: files.len(),
+        ..Library::default()
+    };
+    let mut seen = HashSet::new();
+    for (detections, file_problems) in loaded {
+        problems.extend(file_problems);
+        for detection in detections {
+            if seen.insert(detection.key.clone()) {
+                library.detections.push(detection);
+            } else {
+                problems.push(duplicate_id(&detection));
+            }
+        }
+    }
+    library.registry = registry;
+    library.problems = problems;
+    library
+}
+
+fn duplicate_id(detection: &Detection) -> Problem {
+    Problem::new(
+        &detection.file,
+        None,
+        Skipped::Detection,
+        format!(
+            "duplicate detection id {}: only the first file with it was loaded",
+            detection.key
+        ),
+    )
+}
+
+/// The detection files under `dir`, sorted.
+fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+    if !dir.is_dir() {
+        let message = "detections folder not found";
+        return Err(Problem::new(dir, None, Skipped::Detection, message));
+    }
+    let registry = dir.join(registry::REGISTRY_DIR);
+    let mut files: Vec<PathBuf> = ["yml", "yaml"]
+        .iter()
+        .flat_map(|ext| {
+            let pattern = format!(
+                "{}/**/*.{ext}",
+                glob::Pattern::escape(&dir.to_string_lossy())
+            );
+            glob::glob(&pattern).into_iter().flatten().flatten()
+        })
+        .filter(|path| !path.starts_with(&registry))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Loads the rule documents of one file.
+pub fn load_file(
+    file: &Path,
+    registry: &Registry,
+    options: &CompileOptions,
+) -> (Vec<Detection>, Vec<Problem>) {
+    let problem = |pos, message: String| Problem::new(file, pos, Skipped::Detection, message);
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => {
+            return (
+                vec![],
+                vec![problem(None, format!("cannot read file: {e}"))],
+            )
+        }
+    };
+    let documents = match yaml::parse_documents(&text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            return (
+                vec![],
+                vec![problem(Some(e.pos), format!("invalid YAML: {}", e.message))],
+            )
+        }
+    };
+    let mut detections = Vec::new();
+    let mut problems = Vec::new();
+    for doc in &documents {
+        match load_document(file, doc, registry, options) {
+            Ok(detection) => detections.push(detection),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    (detections, problems)
+}
+
+fn load_document(
+    file: &Path,
+    doc: &Node,
+    registry: &Registry,
+    options: &CompileOptions,
+) -> Result<Detection, Vec<Problem>> {
+    let problem = |pos, message: String| Problem::new(file, Some(pos), Skipped::Detection, message);
+    if let Some(kind) = ["correlation", "filter"]
+        .into_iter()
+        .find(|k| doc.get(k).is_some())
+    {
+        let message = format!("{kind} rules are not supported yet; this document was skipped");
+        return Err(vec![problem(doc.pos, message)]);
+    }
+    let rule = Rule::from_node(doc, options);
+    let contract = Contract::from_node(doc, options);
+    let (rule, contract) = match (rule, contract) {
+        (Ok(rule), Ok(contract)) => (rule, contract),
+        (rule, contract) => {
+            let mut errors: Vec<Problem> = rule
+                .err()
+                .into_iter()
+                .flatten()
+                .map(|e| problem(e.pos, e.message))
+                .collect();
+            errors.extend(
+                contract
+                    .err()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| problem(e.pos, e.message)),
+            );
+            errors.sort();
+            return Err(errors);
+        }
+    };
+    let data_sources = if contract.data_sources.is_empty() {
+        registry.sources_for(&rule.logsource)
+    } else {
+        contract.data_sources.clone()
+    };
+    let key = rule
+        .id
+        .clone()
+        .unwrap_or_else(|| file.display().to_string());
+    Ok(Detection {
+        file: file.to_path_buf(),
+        key,
+        rule,
+        contract,
+        data_sources,
+    })
+}

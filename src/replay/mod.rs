@@ -1,0 +1,326 @@
+//! Replays fixtures against detections and classifies every alert.
+//!
+//! Fixtures run in parallel, and each log is streamed in chunks whose
+//! events are matched in parallel too. Every per-event result is collected
+//! in input order and sorted before it is returned, so the report is the
+//! same whatever the number of threads.
+
+pub mod model;
+mod summary;
+pub use summary::recount_snapshots;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::detection::{Detection, Library};
+use crate::event::reader::{self, Position};
+use crate::event::Event;
+use crate::fixture::Fixture;
+use crate::problem::{Problem, Skipped};
+use crate::sigma::Selection;
+use crate::yaml::Pos;
+pub use model::*;
+
+/// Events matched together; large enough to keep both cores busy, small
+/// enough that memory does not follow the log's size.
+const CHUNK: usize = 2048;
+
+/// Runs every fixture and returns the report (snapshots unchecked).
+pub fn run(library: &Library, fixtures: &[Fixture], mut problems: Vec<Problem>) -> Report {
+    let runs: Vec<(Option<FixtureRun>, Vec<Problem>)> = fixtures
+        .par_iter()
+        .map(|f| run_fixture(library, f))
+        .collect();
+    let mut fixture_runs = Vec::new();
+    for (run, fixture_problems) in runs {
+        fixture_runs.extend(run);
+        problems.extend(fixture_problems);
+    }
+    summary::build(library, fixture_runs, problems)
+}
+
+/// A detection taking part in one fixture, with the events it must fire on.
+struct Participant<'a> {
+    detection: &'a Detection,
+    expected: BTreeSet<usize>,
+    quiet: bool,
+}
+
+/// What one event produced.
+#[derive(Default)]
+struct EventResult {
+    /// The event's 1-based position.
+    event: usize,
+    /// (participant index, alert without its final outcome)
+    alerts: Vec<(usize, Alert, Option<String>)>,
+    /// participant indexes whose `where` selector matched this event
+    expected_by: Vec<usize>,
+}
+
+/// Replays one fixture; `None` when its log cannot be opened.
+pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>, Vec<Problem>) {
+    let (mut participants, mut problems) = participants(library, fixture);
+    let records = match reader::open(&fixture.log) {
+        Ok(records) => records,
+        Err(e) => {
+            let message = format!("cannot open log {}: {e}", fixture.log.display());
+            problems.push(Problem::new(
+                &fixture.label_file,
+                None,
+                Skipped::Fixture,
+                message,
+            ));
+            return (None, problems);
+        }
+    };
+    let selectors = selectors(fixture, &participants);
+
+    let mut run = FixtureRun {
+        name: fixture.name.clone(),
+        label_file: fixture.label_file.clone(),
+        log: fixture.log.clone(),
+        data_source: fixture.data_source.clone(),
+        events: 0,
+        corrupt: Vec::new(),
+        alerts: Vec::new(),
+        outcomes: Vec::new(),
+        snapshot: SnapshotStatus::Unchecked,
+    };
+    let mut raw_alerts = Vec::new();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        chunk.clear();
+        for item in records.by_ref().take(CHUNK) {
+            match item {
+                Ok(event) => chunk.push(event),
+                Err(corrupt) => run.corrupt.push(CorruptRecord {
+                    event: corrupt.position.index,
+                    line: corrupt.position.line,
+                    reason: corrupt.reason,
+                }),
+            }
+        }
+        run.events += chunk.len();
+        let results: Vec<EventResult> = chunk
+            .par_iter()
+            .map(|(pos, event)| match_event(&participants, &selectors, *pos, event))
+            .collect();
+        for result in results {
+            for index in result.expected_by {
+                participants[index].expected.insert(result.event);
+            }
+            raw_alerts.extend(result.alerts);
+        }
+    }
+    for corrupt in &run.corrupt {
+        let message = format!(
+            "record {} is corrupt and was skipped: {}",
+            corrupt.event, corrupt.reason
+        );
+        let pos = Pos {
+            line: corrupt.line,
+            col: 1,
+        };
+        problems.push(Problem::new(
+            &fixture.log,
+            Some(pos),
+            Skipped::Record,
+            message,
+        ));
+    }
+    classify(&mut run, participants, raw_alerts);
+    (Some(run), problems)
+}
+
+/// Tells which detections run on this fixture and what each must do.
+fn participants<'a>(
+    library: &'a Library,
+    fixture: &Fixture,
+) -> (Vec<Participant<'a>>, Vec<Problem>) {
+    let mut participants: Vec<Participant> = library
+        .detections
+        .iter()
+        .filter(|d| d.data_sources.contains(&fixture.data_source))
+        .map(|detection| Participant {
+            detection,
+            expected: BTreeSet::new(),
+            quiet: false,
+        })
+        .collect();
+    participants.sort_by(|a, b| a.detection.key.cmp(&b.detection.key));
+
+    let mut problems = Vec::new();
+    let named = fixture
+        .expect
+        .iter()
+        .map(|e| (&e.reference, Some(e)))
+        .chain(fixture.quiet.iter().map(|r| (r, None)));
+    for (reference, expectation) in named {
+        let Some(p) = participants
+            .iter_mut()
+            .find(|p| p.detection.key == reference.detection)
+        else {
+            problems.push(unknown_reference(library, fixture, reference));
+            continue;
+        };
+        match expectation {
+            Some(e) => p.expected.extend(e.events.iter().copied()),
+            None => p.quiet = true,
+        }
+    }
+    (participants, problems)
+}
+
+fn unknown_reference(
+    library: &Library,
+    fixture: &Fixture,
+    reference: &crate::fixture::Reference,
+) -> Problem {
+    let message = match library.detections.iter().find(|d| d.key == reference.detection) {
+        Some(d) => format!(
+            "detection {} does not run on data source '{}' (it runs on: {}); this label was skipped",
+            reference.detection,
+            fixture.data_source,
+            d.data_sources.join(", ")
+        ),
+        None => format!("no loaded detection has id {}; this label was skipped", reference.detection),
+    };
+    Problem::new(
+        &fixture.label_file,
+        Some(reference.pos),
+        Skipped::Label,
+        message,
+    )
+}
+
+/// The `where` selectors of the fixture, each with its participant index.
+fn selectors<'a>(
+    fixture: &'a Fixture,
+    participants: &[Participant],
+) -> Vec<(usize, &'a Selection)> {
+    fixture
+        .expect
+        .iter()
+        .filter_map(|e| {
+            let selector = e.selector.as_ref()?;
+            let index = participants
+                .iter()
+                .position(|p| p.detection.key == e.reference.detection)?;
+            Some((index, selector))
+        })
+        .collect()
+}
+
+fn match_event(
+    participants: &[Participant],
+    selectors: &[(usize, &Selection)],
+    pos: Position,
+    event: &Event,
+) -> EventResult {
+    let mut result = EventResult {
+        event: pos.index,
+        ..EventResult::default()
+    };
+    for (index, participant) in participants.iter().enumerate() {
+        let detection = participant.detection;
+        if !detection.rule.matches(event) {
+            continue;
+        }
+        let pattern = detection
+            .contract
+            .expected_false_positive(event)
+            .map(str::to_string);
+        result
+            .alerts
+            .push((index, alert(detection, pos, event), pattern));
+    }
+    for (index, selector) in selectors {
+        if selector.matches(event) {
+            result.expected_by.push(*index);
+        }
+    }
+    result
+}
+
+fn alert(detection: &Detection, pos: Position, event: &Event) -> Alert {
+    let context = detection
+        .contract
+        .first_context
+        .iter()
+        .map(|field| {
+            let value = match event.first_value(field) {
+                Some(v) => ContextValue::Present(v.clone()),
+                None => ContextValue::Unavailable(Unavailable),
+            };
+            (field.clone(), value)
+        })
+        .collect();
+    Alert {
+        event: pos.index,
+        line: pos.line,
+        detection: detection.key.clone(),
+        title: detection.rule.title.clone(),
+        level: detection.rule.level.clone(),
+        outcome: Outcome::Hit,
+        context,
+        response: detection.contract.response_plan(event),
+    }
+}
+
+/// Gives every alert its outcome and counts hits, misses and false
+/// positives per participant.
+fn classify(
+    run: &mut FixtureRun,
+    participants: Vec<Participant>,
+    raw: Vec<(usize, Alert, Option<String>)>,
+) {
+    let mut fired: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    let mut alerts = Vec::with_capacity(raw.len());
+    for (index, mut alert, pattern) in raw {
+        let expected = participants[index].expected.contains(&alert.event);
+        alert.outcome = match (expected, pattern) {
+            (true, _) => Outcome::Hit,
+            (false, Some(pattern)) => Outcome::ExpectedFalsePositive { pattern },
+            (false, None) => Outcome::FalsePositive,
+        };
+        fired.entry(index).or_default().insert(alert.event);
+        alerts.push(alert);
+    }
+    alerts.sort_by(|a, b| (a.event, &a.detection).cmp(&(b.event, &b.detection)));
+
+    run.outcomes = participants
+        .iter()
+        .enumerate()
+        .map(|(index, p)| outcome(p, fired.get(&index), &alerts))
+        .collect();
+    run.alerts = alerts;
+}
+
+fn outcome(
+    participant: &Participant,
+    fired: Option<&BTreeSet<usize>>,
+    alerts: &[Alert],
+) -> DetectionOutcome {
+    let empty = BTreeSet::new();
+    let fired = fired.unwrap_or(&empty);
+    let key = &participant.detection.key;
+    let mut outcome = DetectionOutcome {
+        detection: key.clone(),
+        quiet: participant.quiet,
+        hits: fired.intersection(&participant.expected).copied().collect(),
+        misses: participant.expected.difference(fired).copied().collect(),
+        ..DetectionOutcome::default()
+    };
+    for alert in alerts.iter().filter(|a| &a.detection == key) {
+        match alert.outcome {
+            Outcome::Hit => {}
+            Outcome::ExpectedFalsePositive { .. } => {
+                outcome.expected_false_positives.push(alert.event)
+            }
+            Outcome::FalsePositive => outcome.false_positives.push(alert.event),
+        }
+    }
+    outcome
+}
