@@ -87,6 +87,9 @@ pub(crate) fn parse(text: &str, names: &[&str]) -> Result<Cond, String> {
             "the '| count()' aggregation syntax is not supported; write a correlation rule"
                 .to_string(),
         ),
+        Some(Token::Word(w)) if is_operator(&w.to_lowercase()) => Err(format!(
+            "unexpected '{w}' in condition (operators are lowercase)"
+        )),
         Some(token) => Err(format!("unexpected {} in condition", describe(token))),
     }
 }

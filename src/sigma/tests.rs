@@ -2,7 +2,7 @@
 //! test per kind of fault reported against other Sigma engines. Rules and
 //! events are literals so the tests run on any clone.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{CompileOptions, Rule, RuleError, Selection};
 use crate::event::Event;
@@ -58,7 +58,10 @@ pub(super) fn sel_errors(body: &str) -> Vec<String> {
 }
 
 fn indent(body: &str) -> String {
-    body.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    body.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 mod bugs;
