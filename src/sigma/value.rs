@@ -1,10 +1,9 @@
 //! One written value plus its modifiers, compiled into the leaves that
 //! test it.
 //!
-//! Modifiers run in the order written. String modifiers pass a value
-//! through three states: raw text (placeholders not yet expanded), Sigma
-//! tokens (wildcards known), and bytes (after a UTF-16 encoding, waiting
-//! for base64). The other modifiers (`re`, `cidr`, comparisons, time parts,
+//! Modifiers run in the order written. String modifiers pass each variant
+//! of a value through two states: Sigma tokens (wildcards known) and bytes
+//! (after a UTF-16 encoding, waiting for base64). The other modifiers (`re`, `cidr`, comparisons, time parts,
 //! `fieldref`) take the raw text and build one leaf. Errors are lowercase
 //! fragments; the caller adds the position.
 
@@ -192,7 +191,6 @@ fn field_ref(text: &str, mods: &[Modifier]) -> Result<Leaf, String> {
 
 /// A value in the string pipeline.
 enum Val {
-    Text(String),
     Toks(Vec<Tok>),
     Bytes(Vec<u8>),
 }
@@ -205,7 +203,7 @@ struct Variant {
 
 fn strings(text: &str, mods: &[Modifier], options: &CompileOptions) -> Result<Vec<Leaf>, String> {
     let mut variants = vec![Variant {
-        val: Val::Text(text.to_string()),
+        val: Val::Toks(pattern::parse(text)),
         cased: false,
     }];
     for modifier in mods {
@@ -230,9 +228,9 @@ fn apply(
     let cased = v.cased;
     let mut push = |val| out.push(Variant { val, cased });
     match modifier {
-        Modifier::Expand => expand(v.val, options)?
+        Modifier::Expand => expand(into_toks(v.val)?, options)?
             .into_iter()
-            .for_each(|t| push(Val::Text(t))),
+            .for_each(|t| push(Val::Toks(t))),
         Modifier::Contains => push(Val::Toks(wrap(into_toks(v.val)?, true, true))),
         Modifier::StartsWith => push(Val::Toks(wrap(into_toks(v.val)?, false, true))),
         Modifier::EndsWith => push(Val::Toks(wrap(into_toks(v.val)?, true, false))),
@@ -279,7 +277,6 @@ fn base64_lit(text: String) -> Variant {
 
 fn into_toks(val: Val) -> Result<Vec<Tok>, String> {
     match val {
-        Val::Text(text) => Ok(pattern::parse(&text)),
         Val::Toks(toks) => Ok(toks),
         Val::Bytes(_) => {
             Err("an encoding modifier must be followed by base64 or base64offset".to_string())
@@ -310,26 +307,41 @@ fn wrap(mut toks: Vec<Tok>, front: bool, back: bool) -> Vec<Tok> {
     toks
 }
 
-/// Fills `%name%` placeholders; every combination of values is a variant.
-fn expand(val: Val, options: &CompileOptions) -> Result<Vec<String>, String> {
-    let Val::Text(text) = val else {
-        return Err("expand must come before other string modifiers".to_string());
-    };
-    let mut done = vec![String::new()];
-    let mut rest = text.as_str();
-    while let Some((name, before, after)) = next_placeholder(rest) {
-        let values = options
-            .placeholders
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("placeholder %{name}% has no values in the configuration"))?;
-        done = done
-            .iter()
-            .flat_map(|head| values.iter().map(move |v| format!("{head}{before}{v}")))
-            .collect();
-        rest = after;
+/// Fills `%name%` placeholders found in literal text; every combination
+/// of values is a variant. Values are Sigma strings, so their wildcards
+/// work. SigmaHQ writes both `expand|contains` and `contains|expand`.
+fn expand(toks: Vec<Tok>, options: &CompileOptions) -> Result<Vec<Vec<Tok>>, String> {
+    let mut done = vec![Vec::new()];
+    for tok in toks {
+        let Tok::Lit(text) = tok else {
+            done.iter_mut().for_each(|v| v.push(tok.clone()));
+            continue;
+        };
+        let mut rest = text.as_str();
+        while let Some((name, before, after)) = next_placeholder(rest) {
+            done.iter_mut()
+                .for_each(|v| v.push(Tok::Lit(before.to_string())));
+            let values = options
+                .placeholders
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    format!("placeholder %{name}% has no values in the configuration")
+                })?;
+            done = done
+                .iter()
+                .flat_map(|head| {
+                    values
+                        .iter()
+                        .map(move |v| [head.clone(), pattern::parse(v)].concat())
+                })
+                .collect();
+            rest = after;
+        }
+        done.iter_mut()
+            .for_each(|v| v.push(Tok::Lit(rest.to_string())));
     }
-    Ok(done.into_iter().map(|head| head + rest).collect())
+    Ok(done)
 }
 
 /// The next `%word%` in `text`: its name, the text before and after it.
