@@ -70,7 +70,10 @@ fn run(root: &Path, doc: &Node, info_path: &Path) -> Result<(), String> {
         .and_then(Node::as_seq)
         .ok_or("info.yml has no tests")?;
     for test in tests {
-        let evtx = test.get("path").and_then(Node::as_str).ok_or("test without path")?;
+        let evtx = test
+            .get("path")
+            .and_then(Node::as_str)
+            .ok_or("test without path")?;
         let want = test.get("match_count").and_then(Node::as_u64).unwrap_or(1);
         let got = count(&rule, &root.join(evtx).with_extension("json"))?;
         if got < want {

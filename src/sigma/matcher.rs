@@ -171,32 +171,33 @@ fn field_ref(subject: &Subject, event: &Event, field: &str, shape: RefShape, cas
     })
 }
 
-/// An event value prepared for the leaves that test it.
+/// An event value prepared for the leaves that test it. Its text (numbers
+/// rendered) and folded text are built on first use and then shared.
 pub(crate) struct Subject<'a> {
     value: &'a Value,
-    text: Option<Cow<'a, str>>,
+    text: OnceCell<Option<Cow<'a, str>>>,
     /// `Some(None)` once known to be folded already.
     folded: OnceCell<Option<String>>,
 }
 
 impl<'a> Subject<'a> {
     pub(crate) fn new(value: &'a Value) -> Subject<'a> {
-        let text = match value {
-            Value::String(s) => Some(Cow::Borrowed(s.as_str())),
-            Value::Number(n) => Some(Cow::Owned(n.to_string())),
-            Value::Bool(true) => Some(Cow::Borrowed("true")),
-            Value::Bool(false) => Some(Cow::Borrowed("false")),
-            Value::Null | Value::Array(_) | Value::Object(_) => None,
-        };
         Subject {
             value,
-            text,
+            text: OnceCell::new(),
             folded: OnceCell::new(),
         }
     }
 
     fn text(&self) -> Option<&str> {
-        self.text.as_deref()
+        let text = self.text.get_or_init(|| match self.value {
+            Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+            Value::Number(n) => Some(Cow::Owned(n.to_string())),
+            Value::Bool(true) => Some(Cow::Borrowed("true")),
+            Value::Bool(false) => Some(Cow::Borrowed("false")),
+            Value::Null | Value::Array(_) | Value::Object(_) => None,
+        });
+        text.as_deref()
     }
 
     fn folded(&self) -> Option<&str> {
