@@ -277,3 +277,37 @@ fn time_part(text: &str, part: TimePart) -> Option<f64> {
     };
     Some(f64::from(n))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn masks_keep_the_network_bits() {
+        assert_eq!(mask_v4(0xac1f_ff01, 12), 0xac10_0000);
+        assert_eq!(mask_v4(0xffff_ffff, 0), 0);
+        assert_eq!(mask_v4(0x0a00_0001, 32), 0x0a00_0001);
+        assert_eq!(mask_v6(u128::MAX, 64), u128::MAX << 64);
+    }
+
+    #[test]
+    fn subjects_fold_only_when_needed() {
+        let lower = json!("already lower");
+        let s = Subject::new(&lower);
+        assert_eq!(s.folded(), Some("already lower"));
+        assert_eq!(s.folded.get(), Some(&None), "no copy for folded text");
+        let number = json!(42);
+        assert_eq!(Subject::new(&number).text(), Some("42"));
+        assert_eq!(Subject::new(&json!({"a": 1})).text(), None);
+    }
+
+    #[test]
+    fn time_parts_read_rfc3339_in_its_offset() {
+        let at = "2024-12-30T23:59:00+09:00";
+        assert_eq!(time_part(at, TimePart::Hour), Some(23.0));
+        assert_eq!(time_part(at, TimePart::Week), Some(1.0));
+        assert_eq!(time_part(at, TimePart::Year), Some(2024.0));
+        assert_eq!(time_part("yesterday", TimePart::Day), None);
+    }
+}

@@ -3,9 +3,10 @@
 //!
 //! Modifiers run in the order written. String modifiers pass each variant
 //! of a value through two states: Sigma tokens (wildcards known) and bytes
-//! (after a UTF-16 encoding, waiting for base64). The other modifiers (`re`, `cidr`, comparisons, time parts,
-//! `fieldref`) take the raw text and build one leaf. Errors are lowercase
-//! fragments; the caller adds the position.
+//! (after a UTF-16 encoding, waiting for base64). The other modifiers
+//! (`re`, `cidr`, comparisons, time parts, `fieldref`) take the raw text and
+//! build one leaf. Errors are lowercase fragments; the caller adds the
+//! position.
 
 use std::net::IpAddr;
 
@@ -360,4 +361,35 @@ fn next_placeholder(text: &str) -> Option<(&str, &str, &str)> {
         from = close;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_canonical_decimals_are_numbers() {
+        for yes in ["0", "4688", "-1", "1.5"] {
+            assert!(is_number(yes), "{yes}");
+        }
+        for no in ["00000429", "0x3e7", "1.", ".5", "1e5", "", "-", "12a"] {
+            assert!(!is_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_found_between_percent_signs() {
+        assert_eq!(next_placeholder("a%b%c"), Some(("b", "a", "c")));
+        assert_eq!(next_placeholder("50% off %x%"), Some(("x", "50% off ", "")));
+        assert_eq!(next_placeholder("100%"), None);
+    }
+
+    #[test]
+    fn windash_and_base64_variants_share_one_group() {
+        let options = CompileOptions::default();
+        let leaves = strings(" -a", &[Modifier::Windash], &options).unwrap();
+        assert_eq!(leaves.len(), 5);
+        let leaves = strings("IEX (New", &[Modifier::Base64Offset], &options).unwrap();
+        assert_eq!(leaves.len(), 3);
+    }
 }
