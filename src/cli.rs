@@ -21,6 +21,19 @@ pub enum Command {
     /// Replay every fixture against the detections that run on its data
     /// source; check expectations and alert snapshots.
     Test(TestArgs),
+    /// Match rules against logs and print one JSON line per alert: the
+    /// engine's primitive, for pipelines and batch systems.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folder of Sigma rules or detection files.
+    #[arg(long)]
+    pub rules: PathBuf,
+    /// Log files or folders (.json, .jsonl, .ndjson, .evtx); standard input
+    /// (JSON lines) when none is given.
+    pub logs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

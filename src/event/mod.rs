@@ -7,9 +7,26 @@
 //! list on the way fans out to each element. Readers live in submodules and
 //! never load a whole file.
 
+pub mod evtx;
 pub mod reader;
+pub mod windows;
 
 use serde_json::Value;
+
+/// Where logs usually keep the event time: ECS and generic JSON, Windows
+/// (flattened evtx), Sysmon, CloudTrail, Okta, GitHub and Google Workspace.
+const TIMESTAMP_FIELDS: &[&str] = &[
+    "@timestamp",
+    "timestamp",
+    "TimeCreated_SystemTime",
+    "UtcTime",
+    "eventTime",
+    "published",
+    "created_at",
+    "@timestamp_ms",
+    "id.time",
+    "time",
+];
 
 /// One log record.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,8 +35,12 @@ pub struct Event {
 }
 
 impl Event {
+    /// Wraps a record; Windows events in the evtx shape also get their
+    /// flat Sigma view (see [`windows`]).
     pub fn new(root: Value) -> Event {
-        Event { root }
+        Event {
+            root: windows::flatten(root),
+        }
     }
 
     pub fn root(&self) -> &Value {
@@ -49,6 +70,15 @@ impl Event {
             true
         });
         found
+    }
+
+    /// The event's time as the log wrote it, from the first of the usual
+    /// timestamp fields that is present.
+    pub fn timestamp(&self) -> Option<&Value> {
+        TIMESTAMP_FIELDS
+            .iter()
+            .find_map(|f| self.first_value(f))
+            .filter(|v| !v.is_null())
     }
 
     /// Calls `visit` with every scalar leaf of the event (strings, numbers,

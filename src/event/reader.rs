@@ -19,8 +19,10 @@ use super::Event;
 pub struct Position {
     /// 1-based index among the file's records, corrupt ones included.
     pub index: usize,
-    /// 1-based line the record starts on.
+    /// 1-based line the record starts on (0 for EVTX, which has no lines).
     pub line: usize,
+    /// The EVTX record id, where there is one.
+    pub record: Option<u64>,
 }
 
 /// A record that could not be read as an event.
@@ -38,26 +40,37 @@ pub type Item = Result<(Position, Event), Corrupt>;
 pub enum Format {
     JsonLines,
     Json,
+    Evtx,
 }
 
 impl Format {
-    /// The format a file name implies: `.json` is JSON, `.jsonl`, `.ndjson`
-    /// and anything else are JSON lines.
+    /// The format a file name implies: `.json` is JSON, `.evtx` is a
+    /// Windows event log, `.jsonl`, `.ndjson` and anything else are JSON
+    /// lines.
     pub fn from_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
-            _ => Format::JsonLines,
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext.eq_ignore_ascii_case("json") {
+            Format::Json
+        } else if ext.eq_ignore_ascii_case("evtx") {
+            Format::Evtx
+        } else {
+            Format::JsonLines
         }
     }
 }
 
-/// Opens a log file for streaming.
-pub fn open(path: &Path) -> io::Result<Records<BufReader<File>>> {
+/// A stream of records from any supported log.
+pub type ItemStream = Box<dyn Iterator<Item = Item> + Send>;
+
+/// Opens a log file for streaming, in the format its name implies.
+pub fn open(path: &Path) -> io::Result<ItemStream> {
+    let format = Format::from_path(path);
+    if format == Format::Evtx {
+        return super::evtx::open(path);
+    }
     let file = File::open(path)?;
-    Ok(Records::new(
-        BufReader::with_capacity(1 << 16, file),
-        Format::from_path(path),
-    ))
+    let input = BufReader::with_capacity(1 << 16, file);
+    Ok(Box::new(Records::new(input, format)))
 }
 
 /// An iterator over the records of a log.
@@ -116,6 +129,7 @@ impl<R: BufRead> Records<R> {
         let position = Position {
             index: self.next_index,
             line,
+            record: None,
         };
         self.next_index += 1;
         match serde_json::from_slice::<Value>(&self.buf) {
@@ -137,6 +151,7 @@ impl<R: BufRead> Records<R> {
         let position = Position {
             index: self.next_index,
             line,
+            record: None,
         };
         Corrupt {
             position,
@@ -237,8 +252,8 @@ impl<R: BufRead> Iterator for Records<R> {
             return None;
         }
         let item = match self.format {
-            Format::JsonLines => self.next_line(),
             Format::Json => self.next_json(),
+            Format::JsonLines | Format::Evtx => self.next_line(),
         };
         if item.is_none() {
             self.done = true;
@@ -258,12 +273,41 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
+/// A batch of events read together, with the corrupt records met on the way.
+pub struct Chunk {
+    pub events: Vec<(Position, Event)>,
+    pub corrupt: Vec<Corrupt>,
+}
+
+/// Groups a stream into chunks of at most `size` events, so callers can
+/// match a chunk in parallel while memory stays bounded by the chunk.
+pub fn chunks(stream: ItemStream, size: usize) -> impl Iterator<Item = Chunk> {
+    let mut stream = stream.peekable();
+    std::iter::from_fn(move || {
+        stream.peek()?;
+        let mut chunk = Chunk {
+            events: Vec::with_capacity(size),
+            corrupt: Vec::new(),
+        };
+        while chunk.events.len() < size {
+            match stream.next() {
+                Some(Ok(event)) => chunk.events.push(event),
+                Some(Err(corrupt)) => chunk.corrupt.push(corrupt),
+                None => break,
+            }
+        }
+        Some(chunk)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn read(text: &str, format: Format) -> Vec<Result<(usize, usize, Value), (usize, usize)>> {
+    type Read = Result<(usize, usize, Value), (usize, usize)>;
+
+    fn read(text: &str, format: Format) -> Vec<Read> {
         Records::new(text.as_bytes(), format)
             .map(|item| match item {
                 Ok((p, e)) => Ok((p.index, p.line, e.root().clone())),

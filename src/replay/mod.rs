@@ -88,22 +88,16 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
         snapshot: SnapshotStatus::Unchecked,
     };
     let mut raw_alerts = Vec::new();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut records = records.peekable();
-    while records.peek().is_some() {
-        chunk.clear();
-        for item in records.by_ref().take(CHUNK) {
-            match item {
-                Ok(event) => chunk.push(event),
-                Err(corrupt) => run.corrupt.push(CorruptRecord {
-                    event: corrupt.position.index,
-                    line: corrupt.position.line,
-                    reason: corrupt.reason,
-                }),
-            }
-        }
-        run.events += chunk.len();
+    for chunk in reader::chunks(records, CHUNK) {
+        run.corrupt
+            .extend(chunk.corrupt.into_iter().map(|c| CorruptRecord {
+                event: c.position.index,
+                line: c.position.line,
+                reason: c.reason,
+            }));
+        run.events += chunk.events.len();
         let results: Vec<EventResult> = chunk
+            .events
             .par_iter()
             .map(|(pos, event)| match_event(&participants, &selectors, *pos, event))
             .collect();

@@ -1,0 +1,193 @@
+//! `firedrill scan`: the engine's primitive. Rules in, one JSON line per
+//! alert out, from log files or standard input.
+//!
+//! Output is streamed chunk by chunk and is the same on every run: files in
+//! the order given (a folder's files sorted), events in file order, rules
+//! by id for one event. That makes it safe to run per partition under a
+//! batch system and to diff between runs.
+
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::ScanArgs;
+use crate::detection::{load_library, Detection};
+use crate::event::reader::{self, Format, ItemStream, Position, Records};
+use crate::event::Event;
+use crate::exit::Status;
+use crate::problem::{Problem, Skipped};
+use crate::sigma::CompileOptions;
+
+const CHUNK: usize = 4096;
+
+/// One alert line.
+#[derive(Serialize)]
+struct AlertLine<'a> {
+    rule_id: &'a str,
+    rule_title: &'a str,
+    level: Option<&'a str>,
+    source: &'a str,
+    event: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record_id: Option<u64>,
+    timestamp: Option<&'a Value>,
+}
+
+/// Runs the scan, writing alerts to stdout and problems to stderr.
+pub fn run(args: &ScanArgs) -> Status {
+    let library = load_library(&args.rules, &CompileOptions::default());
+    let mut problems = library.problems;
+    let mut rules: Vec<&Detection> = library.detections.iter().collect();
+    rules.sort_by(|a, b| a.key.cmp(&b.key));
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut alerts = 0usize;
+    let scanned = scan_sources(args, &rules, &mut out, &mut problems, &mut alerts);
+    let closed = matches!(&scanned, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
+    let _ = out.flush();
+    if closed {
+        return Status::Passed;
+    }
+    report_problems(&problems, rules.len(), alerts);
+    if problems.is_empty() && scanned.is_ok() {
+        Status::Passed
+    } else {
+        Status::BadInput
+    }
+}
+
+fn scan_sources(
+    args: &ScanArgs,
+    rules: &[&Detection],
+    out: &mut impl Write,
+    problems: &mut Vec<Problem>,
+    alerts: &mut usize,
+) -> io::Result<()> {
+    if args.logs.is_empty() {
+        let input = BufReader::new(io::stdin());
+        let stream: ItemStream = Box::new(Records::new(input, Format::JsonLines));
+        return scan_stream("-", stream, rules, out, problems, alerts);
+    }
+    for path in log_files(&args.logs, problems) {
+        let name = path.display().to_string();
+        match reader::open(&path) {
+            Ok(stream) => scan_stream(&name, stream, rules, out, problems, alerts)?,
+            Err(e) => problems.push(Problem::new(
+                &path,
+                None,
+                Skipped::Fixture,
+                format!("cannot open log: {e}"),
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// The files named, with folders expanded to their log files, sorted.
+fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = ["json", "jsonl", "ndjson", "evtx"]
+                .iter()
+                .flat_map(|ext| {
+                    let pattern = format!(
+                        "{}/**/*.{ext}",
+                        glob::Pattern::escape(&path.to_string_lossy())
+                    );
+                    glob::glob(&pattern).into_iter().flatten().flatten()
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            problems.push(Problem::new(
+                path,
+                None,
+                Skipped::Fixture,
+                "log file not found",
+            ));
+        }
+    }
+    files
+}
+
+fn scan_stream(
+    source: &str,
+    stream: ItemStream,
+    rules: &[&Detection],
+    out: &mut impl Write,
+    problems: &mut Vec<Problem>,
+    alerts: &mut usize,
+) -> io::Result<()> {
+    for chunk in reader::chunks(stream, CHUNK) {
+        for corrupt in chunk.corrupt {
+            problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
+        }
+        let lines: Vec<String> = chunk
+            .events
+            .par_iter()
+            .map(|(pos, event)| alert_lines(source, rules, *pos, event))
+            .collect();
+        for text in lines.iter().filter(|t| !t.is_empty()) {
+            *alerts += text.lines().count();
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The alert lines of one event, newline-terminated, in rule order.
+fn alert_lines(source: &str, rules: &[&Detection], pos: Position, event: &Event) -> String {
+    let mut text = String::new();
+    for rule in rules.iter().filter(|r| r.rule.matches(event)) {
+        let line = AlertLine {
+            rule_id: &rule.key,
+            rule_title: &rule.rule.title,
+            level: rule.rule.level.as_deref(),
+            source,
+            event: pos.index,
+            record_id: pos.record,
+            timestamp: event.timestamp(),
+        };
+        if let Ok(json) = serde_json::to_string(&line) {
+            text.push_str(&json);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn corrupt_problem(source: &str, pos: Position, reason: &str) -> Problem {
+    let line = (pos.line > 0).then_some(crate::yaml::Pos {
+        line: pos.line,
+        col: 1,
+    });
+    let message = format!("record {} skipped: {reason}", pos.index);
+    Problem::new(Path::new(source), line, Skipped::Record, message)
+}
+
+fn report_problems(problems: &[Problem], rules: usize, alerts: usize) {
+    let mut err = io::stderr().lock();
+    for problem in problems {
+        let _ = writeln!(err, "firedrill: {problem}");
+    }
+    let skipped_rules = problems
+        .iter()
+        .filter(|p| p.skipped == Skipped::Detection)
+        .count();
+    let records = problems
+        .iter()
+        .filter(|p| p.skipped == Skipped::Record)
+        .count();
+    let _ = writeln!(
+        err,
+        "firedrill: {rules} rules loaded, {skipped_rules} rule problems, {records} corrupt records, {alerts} alerts"
+    );
+}
