@@ -34,6 +34,10 @@ pub struct ScanArgs {
     /// Log files or folders (.json, .jsonl, .ndjson, .evtx); standard input
     /// (JSON lines) when none is given.
     pub logs: Vec<PathBuf>,
+    /// Let every rule see every event, whatever its logsource (as engines
+    /// without logsource gating do).
+    #[arg(long)]
+    pub no_logsource_gating: bool,
 }
 
 #[derive(Debug, Args)]
@@ -50,4 +54,8 @@ pub struct TestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Instead of the fixtures, run SigmaHQ's regression suite from a
+    /// SigmaHQ checkout (rules with `regression_tests_path`).
+    #[arg(long, value_name = "SIGMA_DIR")]
+    pub sigma_regression: Option<PathBuf>,
 }

@@ -18,6 +18,7 @@ fn args(root: &Path) -> TestArgs {
         fixtures: root.join("fixtures"),
         accept: false,
         format: Format::Table,
+        sigma_regression: None,
     }
 }
 

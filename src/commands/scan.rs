@@ -18,10 +18,17 @@ use crate::detection::{load_library, Detection};
 use crate::event::reader::{self, Format, ItemStream, Position, Records};
 use crate::event::Event;
 use crate::exit::Status;
+use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
 use crate::sigma::CompileOptions;
 
 const CHUNK: usize = 4096;
+
+/// The compiled rules and the logsource map they are gated by.
+struct Engine<'a> {
+    rules: &'a [&'a Detection],
+    logsources: &'a LogsourceMap,
+}
 
 /// One alert line.
 #[derive(Serialize)]
@@ -38,15 +45,22 @@ struct AlertLine<'a> {
 
 /// Runs the scan, writing alerts to stdout and problems to stderr.
 pub fn run(args: &ScanArgs) -> Status {
-    let library = load_library(&args.rules, &CompileOptions::default());
-    let mut problems = library.problems;
+    let mut library = load_library(&args.rules, &CompileOptions::default());
+    if args.no_logsource_gating {
+        library.ungate();
+    }
+    let mut problems = std::mem::take(&mut library.problems);
     let mut rules: Vec<&Detection> = library.detections.iter().collect();
     rules.sort_by(|a, b| a.key.cmp(&b.key));
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut alerts = 0usize;
-    let scanned = scan_sources(args, &rules, &mut out, &mut problems, &mut alerts);
+    let engine = Engine {
+        rules: &rules,
+        logsources: &library.logsources,
+    };
+    let scanned = scan_sources(args, &engine, &mut out, &mut problems, &mut alerts);
     let closed = matches!(&scanned, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
     let _ = out.flush();
     if closed {
@@ -62,7 +76,7 @@ pub fn run(args: &ScanArgs) -> Status {
 
 fn scan_sources(
     args: &ScanArgs,
-    rules: &[&Detection],
+    engine: &Engine,
     out: &mut impl Write,
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
@@ -70,12 +84,12 @@ fn scan_sources(
     if args.logs.is_empty() {
         let input = BufReader::new(io::stdin());
         let stream: ItemStream = Box::new(Records::new(input, Format::JsonLines));
-        return scan_stream("-", stream, rules, out, problems, alerts);
+        return scan_stream("-", stream, engine, out, problems, alerts);
     }
     for path in log_files(&args.logs, problems) {
         let name = path.display().to_string();
         match reader::open(&path) {
-            Ok(stream) => scan_stream(&name, stream, rules, out, problems, alerts)?,
+            Ok(stream) => scan_stream(&name, stream, engine, out, problems, alerts)?,
             Err(e) => problems.push(Problem::new(
                 &path,
                 None,
@@ -121,7 +135,7 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
 fn scan_stream(
     source: &str,
     stream: ItemStream,
-    rules: &[&Detection],
+    engine: &Engine,
     out: &mut impl Write,
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
@@ -133,7 +147,7 @@ fn scan_stream(
         let lines: Vec<String> = chunk
             .events
             .par_iter()
-            .map(|(pos, event)| alert_lines(source, rules, *pos, event))
+            .map(|(pos, event)| alert_lines(source, engine, *pos, event))
             .collect();
         for text in lines.iter().filter(|t| !t.is_empty()) {
             *alerts += text.lines().count();
@@ -144,9 +158,13 @@ fn scan_stream(
 }
 
 /// The alert lines of one event, newline-terminated, in rule order.
-fn alert_lines(source: &str, rules: &[&Detection], pos: Position, event: &Event) -> String {
+fn alert_lines(source: &str, engine: &Engine, pos: Position, event: &Event) -> String {
     let mut text = String::new();
-    for rule in rules.iter().filter(|r| r.rule.matches(event)) {
+    let view = engine.logsources.view(event);
+    for rule in engine.rules.iter() {
+        if rule.gate.matching(&rule.rule, &view).is_none() {
+            continue;
+        }
         let line = AlertLine {
             rule_id: &rule.key,
             rule_title: &rule.rule.title,

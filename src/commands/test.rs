@@ -5,13 +5,17 @@ use crate::cli::TestArgs;
 use crate::detection::load_library;
 use crate::exit::Status;
 use crate::fixture::{load_fixtures, Fixture};
+use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
 use crate::replay::{self, Report, SnapshotStatus};
 use crate::sigma::CompileOptions;
-use crate::{report, snapshot};
+use crate::{regression, report, snapshot};
 
 /// Runs the command and returns the rendered report with its status.
 pub fn run(args: &TestArgs) -> (String, Status) {
+    if let Some(root) = &args.sigma_regression {
+        return run_regression(args, root);
+    }
     let report = build_report(args);
     let text = report::render(&report, args.format);
     (text, status(&report))
@@ -61,4 +65,24 @@ pub fn status(report: &Report) -> Status {
     } else {
         Status::Failed
     }
+}
+
+/// `--sigma-regression`: SigmaHQ's suite, gated by the same logsource map
+/// (the built-in one plus the detections folder's, if any).
+fn run_regression(args: &TestArgs, root: &std::path::Path) -> (String, Status) {
+    let (logsources, mut problems) = LogsourceMap::load(&args.detections);
+    let mut suite = regression::run(root, &logsources);
+    suite.problems.append(&mut problems);
+    let text = match args.format {
+        report::Format::Table => report::regression::table(&suite),
+        report::Format::Json => report::regression::json(&suite),
+    };
+    let status = if !suite.problems.is_empty() || suite.rules.is_empty() {
+        Status::BadInput
+    } else if suite.passed_count() == suite.rules.len() {
+        Status::Passed
+    } else {
+        Status::Failed
+    };
+    (text, status)
 }

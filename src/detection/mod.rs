@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::logsource::{Gate, LogsourceMap};
 use crate::problem::{Problem, Skipped};
 use crate::sigma::{CompileOptions, Rule};
 use crate::yaml::{self, Node};
@@ -29,6 +30,8 @@ pub struct Detection {
     pub contract: Contract,
     /// The data sources it runs on: declared, or derived from its logsource.
     pub data_sources: Vec<String>,
+    /// Which events its logsource stands for.
+    pub gate: Gate,
 }
 
 /// Everything loaded from a detections folder.
@@ -36,6 +39,7 @@ pub struct Detection {
 pub struct Library {
     pub detections: Vec<Detection>,
     pub registry: Registry,
+    pub logsources: LogsourceMap,
     pub problems: Vec<Problem>,
     /// How many detection files were found.
     pub files: usize,
@@ -45,12 +49,22 @@ impl Library {
     pub fn find(&self, key: &str) -> Option<usize> {
         self.detections.iter().position(|d| d.key == key)
     }
+
+    /// Lets every detection see every event, whatever its logsource (for
+    /// like-for-like comparisons with engines that do not gate).
+    pub fn ungate(&mut self) {
+        for detection in &mut self.detections {
+            detection.gate = Gate::Ungated;
+        }
+    }
 }
 
 /// Loads every `*.yml`/`*.yaml` file under `dir` (the `registry` folder
 /// aside).
 pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
     let (registry, mut problems) = Registry::load(dir);
+    let (logsources, map_problems) = LogsourceMap::load(dir);
+    problems.extend(map_problems);
     let files = match detection_files(dir) {
         Ok(files) => files,
         Err(problem) => {
@@ -60,7 +74,14 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
     };
     let loaded: Vec<(Vec<Detection>, Vec<Problem>)> = files
         .par_iter()
-        .map(|file| load_file(file, &registry, options))
+        .map(|file| {
+            let context = Context {
+                registry: &registry,
+                logsources: &logsources,
+                options,
+            };
+            load_file(file, &context)
+        })
         .collect();
 
     let mut library = Library {
@@ -79,6 +100,7 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
         }
     }
     library.registry = registry;
+    library.logsources = logsources;
     library.problems = problems;
     library
 }
@@ -117,12 +139,15 @@ fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
     Ok(files)
 }
 
+/// What loading a detection needs besides its file.
+pub struct Context<'a> {
+    pub registry: &'a Registry,
+    pub logsources: &'a LogsourceMap,
+    pub options: &'a CompileOptions,
+}
+
 /// Loads the rule documents of one file.
-pub fn load_file(
-    file: &Path,
-    registry: &Registry,
-    options: &CompileOptions,
-) -> (Vec<Detection>, Vec<Problem>) {
+pub fn load_file(file: &Path, context: &Context) -> (Vec<Detection>, Vec<Problem>) {
     let problem = |pos, message: String| Problem::new(file, pos, Skipped::Detection, message);
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
@@ -145,7 +170,7 @@ pub fn load_file(
     let mut detections = Vec::new();
     let mut problems = Vec::new();
     for doc in &documents {
-        match load_document(file, doc, registry, options) {
+        match load_document(file, doc, context) {
             Ok(detection) => detections.push(detection),
             Err(errors) => problems.extend(errors),
         }
@@ -153,12 +178,8 @@ pub fn load_file(
     (detections, problems)
 }
 
-fn load_document(
-    file: &Path,
-    doc: &Node,
-    registry: &Registry,
-    options: &CompileOptions,
-) -> Result<Detection, Vec<Problem>> {
+fn load_document(file: &Path, doc: &Node, context: &Context) -> Result<Detection, Vec<Problem>> {
+    let options = context.options;
     let problem = |pos, message: String| Problem::new(file, Some(pos), Skipped::Detection, message);
     if let Some(kind) = ["correlation", "filter"]
         .into_iter()
@@ -190,7 +211,7 @@ fn load_document(
         }
     };
     let data_sources = if contract.data_sources.is_empty() {
-        registry.sources_for(&rule.logsource)
+        context.registry.sources_for(&rule.logsource)
     } else {
         contract.data_sources.clone()
     };
@@ -201,6 +222,7 @@ fn load_document(
     Ok(Detection {
         file: file.to_path_buf(),
         key,
+        gate: context.logsources.gate(&rule.logsource),
         rule,
         contract,
         data_sources,

@@ -17,6 +17,7 @@ use crate::detection::{Detection, Library};
 use crate::event::reader::{self, Position};
 use crate::event::Event;
 use crate::fixture::Fixture;
+use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
 use crate::sigma::Selection;
 use crate::yaml::Pos;
@@ -99,7 +100,7 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
         let results: Vec<EventResult> = chunk
             .events
             .par_iter()
-            .map(|(pos, event)| match_event(&participants, &selectors, *pos, event))
+            .map(|item| match_event(&participants, &selectors, &library.logsources, item))
             .collect();
         for result in results {
             for index in result.expected_by {
@@ -210,25 +211,29 @@ fn selectors<'a>(
 fn match_event(
     participants: &[Participant],
     selectors: &[(usize, &Selection)],
-    pos: Position,
-    event: &Event,
+    logsources: &LogsourceMap,
+    (pos, event): &(Position, Event),
 ) -> EventResult {
+    let pos = *pos;
     let mut result = EventResult {
         event: pos.index,
         ..EventResult::default()
     };
+    let view = logsources.view(event);
     for (index, participant) in participants.iter().enumerate() {
         let detection = participant.detection;
-        if !detection.rule.matches(event) {
+        // The rule sees the event as its logsource names it (renames
+        // included); context and patterns read that same view.
+        let Some(seen) = detection.gate.matching(&detection.rule, &view) else {
             continue;
-        }
+        };
         let pattern = detection
             .contract
-            .expected_false_positive(event)
+            .expected_false_positive(seen)
             .map(str::to_string);
         result
             .alerts
-            .push((index, alert(detection, pos, event), pattern));
+            .push((index, alert(detection, pos, seen), pattern));
     }
     for (index, selector) in selectors {
         if selector.matches(event) {

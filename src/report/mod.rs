@@ -1,6 +1,7 @@
 //! Reporters: each renders the one result model of a run in one format.
 
 pub mod json;
+pub mod regression;
 pub mod table;
 
 use clap::ValueEnum;
