@@ -13,13 +13,16 @@
 //! [`rule`] reads the document around them. Logsource gating and field
 //! mapping belong to the caller: this engine matches fields as named.
 //!
-//! Filters and correlations are later work; a filter will compile its
-//! selections with the same [`rule::detection`] and be ANDed with the
-//! rule's own detection, which is why that step stands apart.
+//! A [`Filter`] document compiles its selections with the same
+//! [`rule::detection`] and is ANDed with the detection of each rule it
+//! names; a [`Correlation`] is only parsed and typed here, since it is
+//! evaluated over many events by the caller (`replay::correlate`).
 
 mod compile;
 mod condition;
+pub mod correlation;
 mod encode;
+mod filter;
 mod matcher;
 mod modifier;
 mod pattern;
@@ -30,9 +33,12 @@ mod value;
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::event::Event;
 use crate::yaml::{Node, Pos};
+pub use correlation::Correlation;
+pub use filter::Filter;
 
 /// Why a rule or selection could not be compiled, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +69,9 @@ pub struct CompileOptions {
 pub struct Rule {
     pub title: String,
     pub id: Option<String>,
+    /// Sigma's human-readable handle, which correlations and filters may
+    /// use instead of the id.
+    pub name: Option<String>,
     pub status: Option<String>,
     pub level: Option<String>,
     pub description: Option<String>,
@@ -70,6 +79,8 @@ pub struct Rule {
     pub falsepositives: Vec<String>,
     pub logsource: LogSource,
     detection: rule::Detection,
+    /// Filter documents applied to this rule, each ANDed with it.
+    filters: Vec<Arc<Filter>>,
 }
 
 impl Rule {
@@ -80,7 +91,13 @@ impl Rule {
 
     /// Whether the rule's detection holds for `event`.
     pub fn matches(&self, event: &Event) -> bool {
-        self.detection.matches(event)
+        self.detection.matches(event) && self.filters.iter().all(|f| f.matches(event))
+    }
+
+    /// ANDs a filter's condition with the rule's own (the caller checks
+    /// that the filter names this rule and that the logsources agree).
+    pub fn add_filter(&mut self, filter: Arc<Filter>) {
+        self.filters.push(filter);
     }
 }
 

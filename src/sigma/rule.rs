@@ -54,6 +54,7 @@ pub(crate) fn parse(doc: &Node, options: &CompileOptions) -> Result<Rule, Vec<Ru
     let rule = Rule {
         title: title.unwrap_or_default(),
         id: optional_text(&mut c, doc, "id"),
+        name: optional_text(&mut c, doc, "name"),
         status: optional_text(&mut c, doc, "status"),
         level: optional_text(&mut c, doc, "level"),
         description: optional_text(&mut c, doc, "description"),
@@ -64,6 +65,7 @@ pub(crate) fn parse(doc: &Node, options: &CompileOptions) -> Result<Rule, Vec<Ru
             selections: Vec::new(),
             condition: Cond::Or(Vec::new()),
         }),
+        filters: Vec::new(),
     };
     match c.errors.is_empty() {
         true => Ok(rule),
@@ -71,7 +73,7 @@ pub(crate) fn parse(doc: &Node, options: &CompileOptions) -> Result<Rule, Vec<Ru
     }
 }
 
-fn required_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
+pub(crate) fn required_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
     if doc.get(key).is_none() {
         c.error(doc.pos, format!("missing {key}"));
         return None;
@@ -79,7 +81,7 @@ fn required_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
     optional_text(c, doc, key)
 }
 
-fn optional_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
+pub(crate) fn optional_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
     let node = doc.get(key)?;
     match node.as_str() {
         Some(text) => Some(text.to_string()),
@@ -94,7 +96,7 @@ fn optional_text(c: &mut Compiler, doc: &Node, key: &str) -> Option<String> {
     }
 }
 
-fn text_list(c: &mut Compiler, doc: &Node, key: &str) -> Vec<String> {
+pub(crate) fn text_list(c: &mut Compiler, doc: &Node, key: &str) -> Vec<String> {
     let Some(node) = doc.get(key) else {
         return Vec::new();
     };
@@ -104,7 +106,7 @@ fn text_list(c: &mut Compiler, doc: &Node, key: &str) -> Vec<String> {
     })
 }
 
-fn logsource(c: &mut Compiler, doc: &Node) -> Option<LogSource> {
+pub(crate) fn logsource(c: &mut Compiler, doc: &Node) -> Option<LogSource> {
     let Some(node) = doc.get("logsource") else {
         c.error(doc.pos, "missing logsource");
         return None;

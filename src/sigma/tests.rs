@@ -65,6 +65,8 @@ fn indent(body: &str) -> String {
 }
 
 mod bugs;
+mod correlations;
+mod filters;
 mod modifiers;
 mod semantics;
 
