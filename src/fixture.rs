@@ -60,6 +60,7 @@ impl Fixture {
 
 /// Loads every label file under `dir`, sorted by path.
 pub fn load_fixtures(dir: &Path, options: &CompileOptions) -> (Vec<Fixture>, Vec<Problem>) {
+    let dir = &crate::paths::normalise(dir);
     if !dir.is_dir() {
         let problem = Problem::new(dir, None, Skipped::Fixture, "fixtures folder not found");
         return (vec![], vec![problem]);

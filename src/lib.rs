@@ -17,6 +17,7 @@ pub mod event;
 pub mod exit;
 pub mod fixture;
 pub mod logsource;
+pub mod paths;
 pub mod problem;
 pub mod regression;
 pub mod replay;

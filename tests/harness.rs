@@ -245,3 +245,19 @@ fn bundled_library_meets_every_expectation() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS"), "{out}");
 }
+
+#[test]
+fn folders_spelled_with_a_leading_dot_slash_load_the_same() {
+    let plain = build_report(&args(Path::new(MINI)));
+    let dotted = build_report(&args(&Path::new(".").join(MINI)));
+    assert_eq!(
+        status(&dotted),
+        Status::Passed,
+        "{}",
+        report::table::render(&dotted)
+    );
+    assert_eq!(
+        report::render(&plain, Format::Json),
+        report::render(&dotted, Format::Json)
+    );
+}

@@ -5,7 +5,9 @@
 //! parallel), every problem is kept with its file, line and column, and the
 //! detections that did load are returned in a stable order.
 
+mod chain;
 pub mod contract;
+pub mod meta;
 pub mod registry;
 
 use std::collections::HashSet;
@@ -18,6 +20,7 @@ use crate::problem::{Problem, Skipped};
 use crate::sigma::{CompileOptions, Rule};
 use crate::yaml::{self, Node};
 pub use contract::{Contract, ResponsePlan};
+pub use meta::CorrelationDetection;
 pub use registry::Registry;
 
 /// One loaded detection.
@@ -38,6 +41,8 @@ pub struct Detection {
 #[derive(Default)]
 pub struct Library {
     pub detections: Vec<Detection>,
+    /// Correlations, each after the ones it chains on.
+    pub correlations: Vec<CorrelationDetection>,
     pub registry: Registry,
     pub logsources: LogsourceMap,
     pub problems: Vec<Problem>,
@@ -62,6 +67,7 @@ impl Library {
 /// Loads every `*.yml`/`*.yaml` file under `dir` (the `registry` folder
 /// aside).
 pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
+    let dir = &crate::paths::normalise(dir);
     let (registry, mut problems) = Registry::load(dir);
     let (logsources, map_problems) = LogsourceMap::load(dir);
     problems.extend(map_problems);
@@ -72,7 +78,7 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
             Vec::new()
         }
     };
-    let loaded: Vec<(Vec<Detection>, Vec<Problem>)> = files
+    let loaded: Vec<(Vec<Detection>, Vec<meta::Meta>, Vec<Problem>)> = files
         .par_iter()
         .map(|file| {
             let context = Context {
@@ -89,8 +95,10 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
         ..Library::default()
     };
     let mut seen = HashSet::new();
-    for (detections, file_problems) in loaded {
+    let mut metas = Vec::new();
+    for (detections, file_metas, file_problems) in loaded {
         problems.extend(file_problems);
+        metas.extend(file_metas);
         for detection in detections {
             if seen.insert(detection.key.clone()) {
                 library.detections.push(detection);
@@ -102,6 +110,7 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
     library.registry = registry;
     library.logsources = logsources;
     library.problems = problems;
+    meta::attach(&mut library, metas);
     library
 }
 
@@ -146,13 +155,17 @@ pub struct Context<'a> {
     pub options: &'a CompileOptions,
 }
 
-/// Loads the rule documents of one file.
-pub fn load_file(file: &Path, context: &Context) -> (Vec<Detection>, Vec<Problem>) {
+/// Loads the rule, filter and correlation documents of one file.
+pub fn load_file(
+    file: &Path,
+    context: &Context,
+) -> (Vec<Detection>, Vec<meta::Meta>, Vec<Problem>) {
     let problem = |pos, message: String| Problem::new(file, pos, Skipped::Detection, message);
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => {
             return (
+                vec![],
                 vec![],
                 vec![problem(None, format!("cannot read file: {e}"))],
             )
@@ -163,31 +176,33 @@ pub fn load_file(file: &Path, context: &Context) -> (Vec<Detection>, Vec<Problem
         Err(e) => {
             return (
                 vec![],
+                vec![],
                 vec![problem(Some(e.pos), format!("invalid YAML: {}", e.message))],
             )
         }
     };
     let mut detections = Vec::new();
+    let mut metas = Vec::new();
     let mut problems = Vec::new();
     for doc in &documents {
+        if let Some(loaded) = meta::load(file, doc, context.options) {
+            match loaded {
+                Ok(m) => metas.push(m),
+                Err(errors) => problems.extend(errors),
+            }
+            continue;
+        }
         match load_document(file, doc, context) {
             Ok(detection) => detections.push(detection),
             Err(errors) => problems.extend(errors),
         }
     }
-    (detections, problems)
+    (detections, metas, problems)
 }
 
 fn load_document(file: &Path, doc: &Node, context: &Context) -> Result<Detection, Vec<Problem>> {
     let options = context.options;
     let problem = |pos, message: String| Problem::new(file, Some(pos), Skipped::Detection, message);
-    if let Some(kind) = ["correlation", "filter"]
-        .into_iter()
-        .find(|k| doc.get(k).is_some())
-    {
-        let message = format!("{kind} rules are not supported yet; this document was skipped");
-        return Err(vec![problem(doc.pos, message)]);
-    }
     let rule = Rule::from_node(doc, options);
     let contract = Contract::from_node(doc, options);
     let (rule, contract) = match (rule, contract) {
