@@ -24,6 +24,45 @@ pub enum Command {
     /// Match rules against logs and print one JSON line per alert: the
     /// engine's primitive, for pipelines and batch systems.
     Scan(ScanArgs),
+    /// Check every detection's contract against the registries, the
+    /// fixtures and (with --base) git history.
+    Lint(LintArgs),
+    /// Print a JSON Schema for detection or fixture files, for editors.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Folders of detection files; repeat to lint several. The first one's
+    /// `registry/` folder holds the registries.
+    #[arg(long, default_value = "detections")]
+    pub detections: Vec<PathBuf>,
+    /// Folder of fixtures; when not given, `fixtures` is used if it exists.
+    #[arg(long)]
+    pub fixtures: Option<PathBuf>,
+    /// Registry folder (default: `<first detections folder>/registry`).
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
+    /// Lint config (default: `<registry>/lint.yml`, if it exists).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Git ref to check version discipline against (e.g. origin/main).
+    #[arg(long)]
+    pub base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::lint::format::LintFormat::Text)]
+    pub format: crate::lint::format::LintFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file the schema describes.
+    #[arg(value_enum)]
+    pub kind: crate::lint::schema::SchemaKind,
+    /// Detections folder whose registry fills the owner, data-source and
+    /// action names in.
+    #[arg(long, default_value = "detections")]
+    pub detections: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod detection;
 pub mod event;
 pub mod exit;
 pub mod fixture;
+pub mod lint;
 pub mod logsource;
 pub mod paths;
 pub mod problem;

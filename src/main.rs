@@ -24,6 +24,8 @@ fn main() -> ExitCode {
     let (output, status) = match &cli.command {
         Command::Test(args) => commands::test::run(args),
         Command::Scan(args) => return commands::scan::run(args).into(),
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Schema(args) => commands::lint::schema(args),
     };
     // A closed pipe (`firedrill test | head`) is not an error.
     let _ = std::io::stdout().lock().write_all(output.as_bytes());
