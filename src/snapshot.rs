@@ -37,6 +37,10 @@ fn alert_value(alert: &Alert) -> Value {
     map.insert("detection".into(), alert.detection.clone().into());
     map.insert("title".into(), alert.title.clone().into());
     map.insert("outcome".into(), outcome_text(&alert.outcome).into());
+    if !alert.events.is_empty() {
+        let events = alert.events.iter().map(|&e| Value::from(e as u64));
+        map.insert("events".into(), Value::Sequence(events.collect()));
+    }
     if !alert.context.is_empty() {
         let context: Mapping = alert
             .context

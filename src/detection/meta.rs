@@ -18,8 +18,8 @@ use crate::yaml::{Node, Pos};
 
 /// A filter or correlation document, before it is tied to rules.
 pub enum Meta {
-    Filter { file: PathBuf, filter: Filter },
-    Correlation(CorrelationDetection),
+    Filter { file: PathBuf, filter: Arc<Filter> },
+    Correlation(Box<CorrelationDetection>),
 }
 
 /// What one name in a correlation's `rules` stands for.
@@ -61,7 +61,7 @@ pub fn load(
     if doc.get("filter").is_some() {
         let loaded = Filter::from_node(doc, options).map(|filter| Meta::Filter {
             file: file.to_path_buf(),
-            filter,
+            filter: Arc::new(filter),
         });
         return Some(loaded.map_err(problems));
     }
@@ -69,14 +69,14 @@ pub fn load(
     let correlation = Correlation::from_node(doc, options);
     let contract = Contract::from_node(doc, options);
     Some(match (correlation, contract) {
-        (Ok(correlation), Ok(contract)) => Ok(Meta::Correlation(CorrelationDetection {
+        (Ok(correlation), Ok(contract)) => Ok(Meta::Correlation(Box::new(CorrelationDetection {
             file: file.to_path_buf(),
             key: correlation_key(file, &correlation),
             correlation,
             contract,
             data_sources: Vec::new(),
             sources: Vec::new(),
-        })),
+        }))),
         (correlation, contract) => {
             let mut errors = correlation.err().unwrap_or_default();
             errors.extend(contract.err().into_iter().flatten().map(|e| RuleError {
@@ -131,8 +131,8 @@ pub fn attach(library: &mut Library, metas: Vec<Meta>) {
     let mut filters = Vec::new();
     for meta in metas {
         match meta {
-            Meta::Filter { file, filter } => filters.push((file, Arc::new(filter))),
-            Meta::Correlation(c) => correlations.push(c),
+            Meta::Filter { file, filter } => filters.push((file, filter)),
+            Meta::Correlation(c) => correlations.push(*c),
         }
     }
     correlations.sort_by(|a, b| a.key.cmp(&b.key));

@@ -5,8 +5,11 @@
 //! in input order and sorted before it is returned, so the report is the
 //! same whatever the number of threads.
 
+mod correlate;
 pub mod model;
 mod summary;
+mod timestamp;
+mod window;
 pub use summary::recount_snapshots;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,6 +79,7 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
         }
     };
     let selectors = selectors(fixture, &participants);
+    let mut correlations = correlate::Plan::new(library, fixture);
 
     let mut run = FixtureRun {
         name: fixture.name.clone(),
@@ -102,6 +106,7 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
             .par_iter()
             .map(|item| match_event(&participants, &selectors, &library.logsources, item))
             .collect();
+        correlations.observe(&chunk.events);
         for result in results {
             for index in result.expected_by {
                 participants[index].expected.insert(result.event);
@@ -125,7 +130,10 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
             message,
         ));
     }
+    // A rule that only feeds correlations (`generate: false`) stays silent.
+    raw_alerts.retain(|(i, ..)| library.generates(&participants[*i].detection.key));
     classify(&mut run, participants, raw_alerts);
+    correlations.finish(&mut run, &mut problems);
     (Some(run), problems)
 }
 
@@ -157,7 +165,10 @@ fn participants<'a>(
             .iter_mut()
             .find(|p| p.detection.key == reference.detection)
         else {
-            problems.push(unknown_reference(library, fixture, reference));
+            // Labels of correlations are read by `correlate`.
+            if library.correlation(&reference.detection).is_none() {
+                problems.push(unknown_reference(library, fixture, reference));
+            }
             continue;
         };
         match expectation {
@@ -265,6 +276,7 @@ fn alert(detection: &Detection, pos: Position, event: &Event) -> Alert {
         outcome: Outcome::Hit,
         context,
         response: detection.contract.response_plan(event),
+        events: Vec::new(),
     }
 }
 

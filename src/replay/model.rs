@@ -62,6 +62,10 @@ pub struct Alert {
     #[serde(serialize_with = "ordered_map")]
     pub context: Vec<(String, ContextValue)>,
     pub response: ResponsePlan,
+    /// For a correlation: every event (1-based) that made it, the
+    /// completing one (`event`) included. Empty for a single-event rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<usize>,
 }
 
 /// One detection's result on one fixture, as event positions.

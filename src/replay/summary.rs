@@ -45,6 +45,12 @@ fn detection_summaries(library: &Library, fixtures: &[FixtureRun]) -> Vec<Detect
             (d.key.as_str(), summary)
         })
         .collect();
+    by_key.extend(
+        library
+            .correlations
+            .iter()
+            .map(|c| (c.key.as_str(), super::correlate::summary(c))),
+    );
     for outcome in fixtures.iter().flat_map(|f| &f.outcomes) {
         if let Some(s) = by_key.get_mut(outcome.detection.as_str()) {
             s.fixtures += 1;

@@ -1,0 +1,86 @@
+//! A correlation's firings as alerts and outcomes, classified against
+//! the fixture's labels the same way a single-event rule's are.
+
+use std::collections::BTreeSet;
+
+use super::Label;
+use crate::detection::CorrelationDetection;
+use crate::replay::model::*;
+use crate::replay::window::Occurrence;
+
+pub(super) fn alert(c: &CorrelationDetection, label: &Label, o: &Occurrence) -> Alert {
+    let event = o.event.as_ref();
+    let outcome = if label.expected.contains(&o.position) {
+        Outcome::Hit
+    } else {
+        match c.contract.expected_false_positive(event) {
+            Some(pattern) => Outcome::ExpectedFalsePositive {
+                pattern: pattern.to_string(),
+            },
+            None => Outcome::FalsePositive,
+        }
+    };
+    let context = c
+        .contract
+        .first_context
+        .iter()
+        .map(|field| {
+            let value = match event.first_value(field) {
+                Some(v) => ContextValue::Present(v.clone()),
+                None => ContextValue::Unavailable(Unavailable),
+            };
+            (field.clone(), value)
+        })
+        .collect();
+    Alert {
+        event: o.position,
+        line: o.line,
+        detection: c.key.clone(),
+        title: c.correlation.title.clone(),
+        level: c.correlation.level.clone(),
+        outcome,
+        context,
+        response: c.contract.response_plan(event),
+        events: o.events.clone(),
+    }
+}
+
+pub(super) fn outcome(
+    c: &CorrelationDetection,
+    label: &Label,
+    alerts: &[Alert],
+) -> DetectionOutcome {
+    let fired: BTreeSet<usize> = alerts.iter().map(|a| a.event).collect();
+    let mut outcome = DetectionOutcome {
+        detection: c.key.clone(),
+        quiet: label.quiet,
+        hits: fired.intersection(&label.expected).copied().collect(),
+        misses: label.expected.difference(&fired).copied().collect(),
+        ..DetectionOutcome::default()
+    };
+    for alert in alerts {
+        match alert.outcome {
+            Outcome::Hit => {}
+            Outcome::ExpectedFalsePositive { .. } => {
+                outcome.expected_false_positives.push(alert.event)
+            }
+            Outcome::FalsePositive => outcome.false_positives.push(alert.event),
+        }
+    }
+    outcome
+}
+
+/// A correlation's line in the per-detection summary, before counting.
+pub(crate) fn summary(c: &CorrelationDetection) -> DetectionSummary {
+    DetectionSummary {
+        detection: c.key.clone(),
+        title: c.correlation.title.clone(),
+        owner: c.contract.owner.clone(),
+        file: c.file.clone(),
+        fixtures: 0,
+        hits: 0,
+        misses: 0,
+        expected_false_positives: 0,
+        false_positives: 0,
+    }
+}
