@@ -133,22 +133,24 @@ fn order(
     }
     let stuck: BTreeSet<String> = pending.iter().map(|c| c.key.clone()).collect();
     for c in pending {
-        let missing = c.sources.iter().find_map(|s| match s {
-            Source::Correlation(key) if !done.contains(key) => Some(key.clone()),
-            _ => None,
-        });
-        let message = match missing {
-            Some(key) if stuck.contains(&key) => format!(
-                "correlation chain through {key} never ends (a cycle); this correlation was not loaded"
-            ),
-            Some(key) => format!("correlation depends on {key}, which was not loaded"),
-            None => "correlation could not be ordered".to_string(),
+        let missing = c
+            .correlation
+            .rules
+            .iter()
+            .zip(&c.sources)
+            .find_map(|(r, s)| match s {
+                Source::Correlation(key) if !done.contains(key) => Some((r, key.clone())),
+                _ => None,
+            });
+        let Some((at, key)) = missing else {
+            continue;
         };
-        let at = RuleRef {
-            name: c.key.clone(),
-            pos: c.correlation.pos,
+        let message = if stuck.contains(&key) {
+            format!("correlation chain through {key} never ends (a cycle); this correlation was not loaded")
+        } else {
+            format!("correlation depends on {key}, which was not loaded")
         };
-        library.problems.push(problem(&c, &at, message));
+        library.problems.push(problem(&c, at, message));
     }
     ordered
 }
