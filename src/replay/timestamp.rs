@@ -53,7 +53,11 @@ fn from_epoch(number: f64) -> Option<DateTime<FixedOffset>> {
     if number.fract() == 0.0 {
         return from_epoch_whole(number as i64);
     }
-    let micros = (number * 1e6).round() as i64;
+    let mut seconds = number;
+    while seconds.abs() >= 1e11 {
+        seconds /= 1000.0;
+    }
+    let micros = (seconds * 1e6).round() as i64;
     let (seconds, micros) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
     let at = DateTime::<Utc>::from_timestamp(seconds, (micros * 1000) as u32)?;
     Some(at.fixed_offset())
@@ -116,6 +120,8 @@ mod tests {
         );
         assert_eq!(utc(json!("1714557600")), "2024-05-01T10:00:00+00:00");
         assert_eq!(utc(json!(1714557600.25)), "2024-05-01T10:00:00.250+00:00");
+        assert_eq!(utc(json!(1714557600123.5)), "2024-05-01T10:00:00.123500+00:00");
+        assert_eq!(utc(json!(-1.5)), "1969-12-31T23:59:58.500+00:00");
     }
 
     #[test]
