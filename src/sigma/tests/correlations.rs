@@ -186,3 +186,20 @@ fn an_empty_condition_says_what_it_needs() {
         ["8:14: condition needs gt, gte, lt, lte, eq or neq"]
     );
 }
+
+#[test]
+fn malformed_documents_are_errors_not_panics() {
+    let bodies = [
+        "  5\n",
+        "  [a, b]\n",
+        "  type: [1]\n  rules: {a: b}\n  timespan: [1]\n  condition: [gte, 3]\n",
+        "  type: event_count\n  rules: [[a]]\n  timespan: ~\n  condition: {gte: [3]}\n",
+        "  type: value_percentile\n  rules: r\n  timespan: 1m\n  condition: {field: [x], percentile: 101, gt: 1}\n",
+        "  type: temporal\n  rules: [a]\n  timespan: 1m\n  aliases: [1]\n  generate: maybe\n  group-by: {a: 1}\n",
+        "  type: temporal\n  rules: [a]\n  timespan: 1m\n  aliases: {ip: [x]}\n",
+        "  type: event_count\n  rules: ''\n  timespan: s\n  condition: {gte: .nan}\n",
+    ];
+    for body in bodies {
+        assert!(parse(body).is_err(), "{body}");
+    }
+}
