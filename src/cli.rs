@@ -77,6 +77,10 @@ pub struct ScanArgs {
     /// without logsource gating do).
     #[arg(long)]
     pub no_logsource_gating: bool,
+    /// Values for `expand` placeholders (YAML: name to value or list);
+    /// default `<rules>/registry/placeholders.yml` when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub placeholders: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -97,4 +101,8 @@ pub struct TestArgs {
     /// SigmaHQ checkout (rules with `regression_tests_path`).
     #[arg(long, value_name = "SIGMA_DIR")]
     pub sigma_regression: Option<PathBuf>,
+    /// Values for `expand` placeholders (YAML: name to value or list);
+    /// default `<detections>/registry/placeholders.yml` when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub placeholders: Option<PathBuf>,
 }

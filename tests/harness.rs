@@ -19,6 +19,7 @@ fn args(root: &Path) -> TestArgs {
         accept: false,
         format: Format::Table,
         sigma_regression: None,
+        placeholders: None,
     }
 }
 

@@ -14,13 +14,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::ScanArgs;
-use crate::detection::{load_library, Detection};
+use crate::detection::{load_library, placeholders, Detection};
 use crate::event::reader::{self, Format, ItemStream, Position, Records};
 use crate::event::Event;
 use crate::exit::Status;
 use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
-use crate::sigma::CompileOptions;
 
 const CHUNK: usize = 4096;
 
@@ -45,11 +44,13 @@ struct AlertLine<'a> {
 
 /// Runs the scan, writing alerts to stdout and problems to stderr.
 pub fn run(args: &ScanArgs) -> Status {
-    let mut library = load_library(&args.rules, &CompileOptions::default());
+    let (options, mut problems) =
+        placeholders::compile_options(&args.rules, args.placeholders.as_deref());
+    let mut library = load_library(&args.rules, &options);
     if args.no_logsource_gating {
         library.ungate();
     }
-    let mut problems = std::mem::take(&mut library.problems);
+    problems.append(&mut library.problems);
     let mut rules: Vec<&Detection> = library.detections.iter().collect();
     rules.sort_by(|a, b| a.key.cmp(&b.key));
 

@@ -2,13 +2,12 @@
 //! snapshots, report.
 
 use crate::cli::TestArgs;
-use crate::detection::load_library;
+use crate::detection::{load_library, placeholders};
 use crate::exit::Status;
 use crate::fixture::{load_fixtures, Fixture};
 use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
 use crate::replay::{self, Report, SnapshotStatus};
-use crate::sigma::CompileOptions;
 use crate::{regression, report, snapshot};
 
 /// Runs the command and returns the rendered report with its status.
@@ -23,10 +22,11 @@ pub fn run(args: &TestArgs) -> (String, Status) {
 
 /// Everything `test` computes, before rendering.
 pub fn build_report(args: &TestArgs) -> Report {
-    let options = CompileOptions::default();
+    let (options, mut problems) =
+        placeholders::compile_options(&args.detections, args.placeholders.as_deref());
     let mut library = load_library(&args.detections, &options);
     let (fixtures, fixture_problems) = load_fixtures(&args.fixtures, &options);
-    let mut problems = std::mem::take(&mut library.problems);
+    problems.append(&mut library.problems);
     problems.extend(fixture_problems);
 
     let mut report = replay::run(&library, &fixtures, problems);

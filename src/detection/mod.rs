@@ -7,6 +7,7 @@
 
 mod chain;
 pub mod contract;
+pub mod placeholders;
 pub mod meta;
 pub mod registry;
 
