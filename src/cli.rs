@@ -37,7 +37,8 @@ pub struct LintArgs {
     /// `registry/` folder holds the registries.
     #[arg(long, default_value = "detections")]
     pub detections: Vec<PathBuf>,
-    /// Folder of fixtures; when not given, `fixtures` is used if it exists.
+    /// Folder of fixtures (default: `fixtures` beside the first detections
+    /// folder, if it exists).
     #[arg(long)]
     pub fixtures: Option<PathBuf>,
     /// Registry folder (default: `<first detections folder>/registry`).

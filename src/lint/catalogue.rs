@@ -63,6 +63,8 @@ checks! {
         "a `lint_ignore` entry names no known check or gives no reason";
     INVALID_FIXTURE = "FD006", "invalid-fixture", Error,
         "a fixture label file does not load";
+    UNRESOLVED_PLACEHOLDER = "FD007", "unresolved-placeholder", Warning,
+        "the rule uses `%name%` placeholders that have no values configured";
     MISSING_OWNER = "FD101", "missing-owner", Warning,
         "the detection names no owning team";
     UNKNOWN_OWNER = "FD102", "unknown-owner", Error,

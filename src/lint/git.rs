@@ -1,6 +1,6 @@
 //! Version discipline against a git base ref (`--base origin/main`): a
 //! detection whose logic (its `logsource` and `detection` blocks) changed
-//! must raise `version`, and its `id` must never change.
+//! (or its `correlation` block) must raise `version`, and its `id` must never change.
 //!
 //! Plain `git` through std::process: `git diff --name-only` finds the
 //! changed files, `git show <ref>:./<path>` reads each at the base. Files
@@ -111,7 +111,7 @@ fn compare(reference: &str, base: &Node, doc: &Doc, out: &mut Vec<Diagnostic>) {
             out.push(doc.at(&ID_CHANGED, at, message).with_fix(Some(fix)));
         }
     }
-    let logic_changed = ["logsource", "detection"]
+    let logic_changed = ["logsource", "detection", "correlation"]
         .iter()
         .any(|key| !same_opt(base.get(key), doc.node.get(key)));
     if !logic_changed {

@@ -20,12 +20,14 @@ mod fields;
 mod fixtures;
 pub mod format;
 mod git;
+mod link;
 mod policy;
 pub mod registry;
 pub mod schema;
 mod source;
 mod suggest;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -41,7 +43,8 @@ pub struct Inputs {
     /// Folders of detection files; the first one's `registry/` is the
     /// registry unless `registry` says otherwise.
     pub detections: Vec<PathBuf>,
-    /// The fixtures folder; `None` means `fixtures`, if it exists.
+    /// The fixtures folder; `None` means `fixtures` beside the first
+    /// detections folder, if it exists.
     pub fixtures: Option<PathBuf>,
     pub registry: Option<PathBuf>,
     /// The lint config; `None` means `<registry>/lint.yml`, if it exists.
@@ -57,6 +60,17 @@ impl Inputs {
             (None, Some(first)) => registry::default_dir(first),
             (None, None) => registry::default_dir(Path::new("detections")),
         }
+    }
+}
+
+impl Inputs {
+    /// `fixtures` beside the first detections folder (`detections` gives
+    /// `fixtures`), so linting a SigmaHQ checkout from inside this
+    /// repository does not pick up this repository's fixtures.
+    pub fn default_fixtures(&self) -> PathBuf {
+        let first = self.detections.first().map(PathBuf::as_path);
+        let parent = first.and_then(Path::parent).unwrap_or(Path::new(""));
+        parent.join("fixtures")
     }
 }
 
@@ -79,7 +93,7 @@ pub fn lint(inputs: &Inputs) -> LintReport {
     let fixture_dir = inputs
         .fixtures
         .clone()
-        .unwrap_or_else(|| PathBuf::from("fixtures"));
+        .unwrap_or_else(|| inputs.default_fixtures());
     let fixtures = fixtures::read(&fixture_dir, inputs.fixtures.is_some(), &options)
         .unwrap_or_else(|problem| {
             report.problems.push(problem);
@@ -97,21 +111,21 @@ pub fn lint(inputs: &Inputs) -> LintReport {
     };
     let mut files: Vec<SourceFile> = paths
         .par_iter()
-        .map(|path| read_and_check(path, &ctx, &options))
+        .map(|path| source::read(path, &registries.data_sources, &options))
         .collect();
+    link::correlations(&mut files);
+    files.par_iter_mut().for_each(|file| check_file(file, &ctx));
     finish(&mut report, inputs, &mut files, fixtures, &config);
     report
 }
 
-fn read_and_check(path: &Path, ctx: &checks::Context, options: &CompileOptions) -> SourceFile {
-    let mut file = source::read(path, &ctx.registries.data_sources, options);
+fn check_file(file: &mut SourceFile, ctx: &checks::Context) {
     let found: Vec<Diagnostic> = file
         .docs
         .iter()
         .flat_map(|d| checks::document(ctx, d))
         .collect();
     file.diagnostics.extend(found);
-    file
 }
 
 /// Library-wide checks, git, policy, and the source texts to show.
@@ -148,18 +162,16 @@ fn finish(
 
 /// Keeps the text of every file a diagnostic points into.
 fn keep_sources(report: &mut LintReport, files: &mut [SourceFile], diagnostics: &[Diagnostic]) {
+    let mut wanted: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
     for file in files.iter_mut() {
-        if diagnostics.iter().any(|d| d.file == file.path) {
-            report
-                .sources
-                .insert(file.path.clone(), std::mem::take(&mut file.text));
+        if wanted.remove(file.path.as_path()) {
+            let text = std::mem::take(&mut file.text);
+            report.sources.insert(file.path.clone(), text);
         }
     }
-    for d in diagnostics {
-        if !report.sources.contains_key(&d.file) {
-            if let Ok(text) = std::fs::read_to_string(&d.file) {
-                report.sources.insert(d.file.clone(), text);
-            }
+    for path in wanted {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            report.sources.insert(path.to_path_buf(), text);
         }
     }
 }
@@ -184,7 +196,9 @@ fn detection_files(inputs: &Inputs, registry: &Path, problems: &mut Vec<Problem>
                 glob::Pattern::escape(&dir.to_string_lossy())
             );
             let found = glob::glob(&pattern).into_iter().flatten().flatten();
-            files.extend(found.filter(|p| !p.starts_with(registry)));
+            let own_registry = registry::default_dir(dir);
+            let wanted = |p: &PathBuf| !p.starts_with(registry) && !p.starts_with(&own_registry);
+            files.extend(found.filter(wanted));
         }
     }
     files.sort();

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::catalogue::{self, Check};
 use super::diagnostic::Diagnostic;
 use crate::detection::{Contract, Registry};
+use crate::sigma::correlation::Correlation;
 use crate::sigma::{CompileOptions, Rule, RuleError};
 use crate::yaml::{self, Node};
 
@@ -20,6 +21,8 @@ pub struct Doc {
     pub index: usize,
     pub node: Node,
     pub rule: Option<Rule>,
+    /// Set for a correlation document (its `rule` is then `None`).
+    pub correlation: Option<Correlation>,
     pub contract: Option<Contract>,
     /// The `id`, or the file path when there is none (as `test` keys it).
     pub key: String,
@@ -87,10 +90,10 @@ pub fn read(path: &Path, registry: &Registry, options: &CompileOptions) -> Sourc
     file
 }
 
-/// Filter and correlation documents are not rules; the engine skips them
-/// and so does lint.
+/// Filter documents tune other rules and carry no contract; lint skips
+/// them. Correlations are detections with a contract and are linted.
 fn is_rule(node: &Node) -> bool {
-    node.as_map().is_some() && node.get("correlation").is_none() && node.get("filter").is_none()
+    node.as_map().is_some() && node.get("filter").is_none()
 }
 
 fn compile(
@@ -101,9 +104,22 @@ fn compile(
     options: &CompileOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Doc {
-    let rule = Rule::from_node(&node, options)
-        .map_err(|errors| diagnostics.extend(errors.iter().map(|e| engine(path, index, e))))
-        .ok();
+    let mut engine_errors =
+        |errors: Vec<RuleError>| diagnostics.extend(errors.iter().map(|e| engine(path, index, e)));
+    let (rule, correlation) = match node.get("correlation") {
+        Some(_) => (
+            None,
+            Correlation::from_node(&node, options)
+                .map_err(&mut engine_errors)
+                .ok(),
+        ),
+        None => (
+            Rule::from_node(&node, options)
+                .map_err(&mut engine_errors)
+                .ok(),
+            None,
+        ),
+    };
     let contract = Contract::from_node(&node, options)
         .map_err(|errors| {
             diagnostics.extend(errors.into_iter().map(|e| {
@@ -126,6 +142,7 @@ fn compile(
         index,
         node,
         rule,
+        correlation,
         contract,
         key,
         data_sources,
@@ -137,6 +154,8 @@ fn engine(path: &Path, index: usize, error: &RuleError) -> Diagnostic {
     let m = &error.message;
     let check = if m.contains("invalid regular expression") {
         &catalogue::INVALID_REGEX
+    } else if m.starts_with("placeholder ") && m.contains("has no values") {
+        &catalogue::UNRESOLVED_PLACEHOLDER
     } else if m.contains("undefined identifier") || m.contains("matches no selection") {
         &catalogue::UNDEFINED_IDENTIFIER
     } else {

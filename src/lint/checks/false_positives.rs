@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::lint::catalogue::UNEXERCISED_FALSE_POSITIVE;
 use crate::lint::diagnostic::Diagnostic;
 use crate::lint::fixtures::{each_event, Fixtures};
+use crate::lint::link;
 use crate::lint::source::Doc;
 use crate::yaml::Node;
 
@@ -19,20 +20,25 @@ pub fn check(docs: &[&Doc], fixtures: &Fixtures, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .is_some_and(|c| !c.expected_false_positives.is_empty())
         })
-        .map(|doc| unexercised(doc, fixtures))
+        .map(|doc| unexercised(doc, docs, fixtures))
         .collect();
     out.extend(found.into_iter().flatten());
 }
 
-fn unexercised(doc: &Doc, fixtures: &Fixtures) -> Vec<Diagnostic> {
-    let (Some(rule), Some(contract)) = (&doc.rule, &doc.contract) else {
+fn unexercised(doc: &Doc, docs: &[&Doc], fixtures: &Fixtures) -> Vec<Diagnostic> {
+    let Some(contract) = &doc.contract else {
         return Vec::new();
     };
+    let rules = link::firing_rules(doc, docs);
+    if rules.is_empty() {
+        // The rule did not compile; the engine's error already says so.
+        return Vec::new();
+    }
     let patterns = &contract.expected_false_positives;
     let mut seen = vec![false; patterns.len()];
     for source in &doc.data_sources {
         each_event(&fixtures.facts, source, &mut |event| {
-            if rule.matches(event) {
+            if rules.iter().any(|rule| rule.matches(event)) {
                 for (i, pattern) in patterns.iter().enumerate() {
                     seen[i] = seen[i] || pattern.selection.matches(event);
                 }
