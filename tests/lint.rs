@@ -54,6 +54,8 @@ cases! {
     invalid_regex = "fd003-invalid-regex", Failed;
     invalid_contract = "fd004-invalid-contract", Failed;
     invalid_suppression = "fd005-invalid-suppression", Failed;
+    invalid_fixture = "fd006-invalid-fixture", Failed;
+    unresolved_placeholder = "fd007-unresolved-placeholder", Passed;
     missing_owner = "fd101-missing-owner", Passed;
     unknown_owner = "fd102-unknown-owner", Failed;
     missing_version = "fd103-missing-version", Passed;
