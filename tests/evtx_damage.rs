@@ -1,0 +1,76 @@
+//! Damaged EVTX files must be read as far as they can be, with the damage
+//! reported, and never crash the run. The samples live in `../shared`
+//! (absent on a user's clone), so this test is ignored by default;
+//! `.ci/shared-checks` runs it with `--ignored`.
+
+use std::path::{Path, PathBuf};
+
+use firedrill::event::reader;
+
+const SAMPLES: &str = "../shared/corpora/evtx-attack-samples";
+
+fn samples() -> Vec<PathBuf> {
+    let pattern = format!("{SAMPLES}/**/*.evtx");
+    let mut files: Vec<PathBuf> = glob::glob(&pattern).into_iter().flatten().flatten().collect();
+    files.sort();
+    files
+}
+
+/// A small deterministic generator, so a failure can be replayed.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn damage(bytes: &mut [u8], rng: &mut XorShift, flips: usize) {
+    for _ in 0..flips {
+        let at = (rng.next() as usize) % bytes.len();
+        bytes[at] = rng.next() as u8;
+    }
+}
+
+fn read_all(path: &Path) -> (usize, usize) {
+    match reader::open(path) {
+        Ok(stream) => stream.fold((0, 0), |(ok, bad), item| match item {
+            Ok(_) => (ok + 1, bad),
+            Err(_) => (ok, bad + 1),
+        }),
+        Err(_) => (0, 1),
+    }
+}
+
+#[test]
+#[ignore = "needs ../shared/corpora/evtx-attack-samples"]
+fn damaged_evtx_files_are_read_without_crashing() {
+    let files = samples();
+    assert!(!files.is_empty(), "no samples under {SAMPLES}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rng = XorShift(0x5eed_f12e_d111);
+    let rounds: usize = std::env::var("EVTX_DAMAGE_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let (mut events, mut damaged) = (0, 0);
+    for (i, file) in files.iter().enumerate() {
+        let original = std::fs::read(file).expect("read sample");
+        for round in 0..rounds {
+            let mut bytes = original.clone();
+            // Past the 4 KiB file header, so chunk and record damage is tested.
+            let body = bytes.len().saturating_sub(4096);
+            if body == 0 {
+                continue;
+            }
+            damage(&mut bytes[4096..], &mut rng, 1 + round * 8);
+            let path = dir.path().join(format!("{i}-{round}.evtx"));
+            std::fs::write(&path, &bytes).expect("write damaged copy");
+            let (ok, bad) = read_all(&path);
+            events += ok;
+            damaged += bad;
+        }
+    }
+    eprintln!("{} files x {rounds} rounds: {events} events read, {damaged} damaged items reported", files.len());
+    assert!(events > 0);
+}
