@@ -192,3 +192,19 @@ fn schema_is_json_with_registry_names() {
     let (text, _) = binary(&["schema", "fixture"], &crate_dir());
     insta::assert_snapshot!("fixture_schema", text);
 }
+
+#[test]
+fn registry_placeholders_resolve_fd007() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(Path::new(DATA).join("registry")).expect("registry") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let values = "blocked_countries: [KP, IR]\n";
+    std::fs::write(dir.path().join("placeholders.yml"), values).expect("write");
+    let mut inputs = inputs("fd007-unresolved-placeholder");
+    inputs.registry = Some(dir.path().to_path_buf());
+    let report = lint(&inputs);
+    let text = render(&report, LintFormat::Text);
+    assert!(text.starts_with("PASS: 0 errors, 0 warnings"), "{text}");
+}

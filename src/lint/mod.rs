@@ -89,7 +89,11 @@ pub fn lint(inputs: &Inputs) -> LintReport {
     let (registries, problems) = registry::Registries::load(&registry_dir);
     report.problems.extend(problems);
 
-    let options = CompileOptions::default();
+    // Values for `expand` placeholders, as `test` reads them (FD007 when absent).
+    let placeholder_file = registry_dir.join(crate::detection::placeholders::FILE);
+    let (placeholders, problems) = crate::detection::placeholders::load(&placeholder_file, false);
+    report.problems.extend(problems);
+    let options = CompileOptions { placeholders };
     let fixture_dir = inputs
         .fixtures
         .clone()

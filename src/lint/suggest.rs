@@ -60,7 +60,7 @@ mod tests {
             nearest("identty-detection", ["identity-detection"]),
             Some("identity-detection")
         );
-        assert_eq!(nearest("User", ["Usr"]), None);
+        assert_eq!(nearest("Usr", ["User"]), None, "short names get no guesses");
         assert_eq!(nearest("ParentUser", ["User"]), None);
     }
 
