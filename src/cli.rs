@@ -24,6 +24,9 @@ pub enum Command {
     /// Match rules against logs and print one JSON line per alert: the
     /// engine's primitive, for pipelines and batch systems.
     Scan(ScanArgs),
+    /// Print each event of a log as rules see it (EVTX and evtx-shaped
+    /// JSON flattened to Sigma field names), one JSON line per event.
+    Events(EventsArgs),
     /// Check every detection's contract against the registries, the
     /// fixtures and (with --base) git history.
     Lint(LintArgs),
@@ -64,6 +67,13 @@ pub struct SchemaArgs {
     /// action names in.
     #[arg(long, default_value = "detections")]
     pub detections: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Log files (.json, .jsonl, .ndjson, .evtx).
+    #[arg(required = true)]
+    pub logs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

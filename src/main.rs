@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let (output, status) = match &cli.command {
         Command::Test(args) => commands::test::run(args),
         Command::Scan(args) => return commands::scan::run(args).into(),
+        Command::Events(args) => return commands::events::run(args).into(),
         Command::Lint(args) => commands::lint::run(args),
         Command::Schema(args) => commands::lint::schema(args),
     };

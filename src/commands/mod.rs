@@ -2,5 +2,6 @@
 //! returns an exit status; none of them prints from deep inside a stage.
 
 pub mod lint;
+pub mod events;
 pub mod scan;
 pub mod test;
