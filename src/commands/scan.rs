@@ -20,12 +20,15 @@ use crate::event::Event;
 use crate::exit::Status;
 use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
+use crate::sigma::RuleSet;
 
 const CHUNK: usize = 4096;
 
 /// The compiled rules and the logsource map they are gated by.
 struct Engine<'a> {
     rules: &'a [&'a Detection],
+    /// The same rules, for finding the few each event can match.
+    set: RuleSet,
     logsources: &'a LogsourceMap,
 }
 
@@ -57,8 +60,10 @@ pub fn run(args: &ScanArgs) -> Status {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut alerts = 0usize;
+    let set = RuleSet::new(&rules.iter().map(|d| &d.rule).collect::<Vec<_>>());
     let engine = Engine {
         rules: &rules,
+        set,
         logsources: &library.logsources,
     };
     let scanned = scan_sources(args, &engine, &mut out, &mut problems, &mut alerts);
@@ -148,7 +153,9 @@ fn scan_stream(
         let lines: Vec<String> = chunk
             .events
             .par_iter()
-            .map(|(pos, event)| alert_lines(source, engine, *pos, event))
+            .map_init(Vec::new, |candidates, (pos, event)| {
+                alert_lines(source, engine, candidates, *pos, event)
+            })
             .collect();
         for text in lines.iter().filter(|t| !t.is_empty()) {
             *alerts += text.lines().count();
@@ -159,10 +166,17 @@ fn scan_stream(
 }
 
 /// The alert lines of one event, newline-terminated, in rule order.
-fn alert_lines(source: &str, engine: &Engine, pos: Position, event: &Event) -> String {
+fn alert_lines(
+    source: &str,
+    engine: &Engine,
+    candidates: &mut Vec<usize>,
+    pos: Position,
+    event: &Event,
+) -> String {
     let mut text = String::new();
     let view = engine.logsources.view(event);
-    for rule in engine.rules.iter() {
+    engine.set.candidates(event, candidates);
+    for rule in candidates.iter().map(|&i| engine.rules[i]) {
         if rule.gate.matching(&rule.rule, &view).is_none() {
             continue;
         }

@@ -26,7 +26,9 @@ mod filter;
 mod matcher;
 mod modifier;
 mod pattern;
+mod prefilter;
 mod rule;
+mod ruleset;
 mod value;
 
 #[cfg(test)]
@@ -39,6 +41,7 @@ use crate::event::Event;
 use crate::yaml::{Node, Pos};
 pub use correlation::Correlation;
 pub use filter::Filter;
+pub use ruleset::RuleSet;
 
 /// Why a rule or selection could not be compiled, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -110,6 +110,33 @@ impl StrMatch {
         self.cased
     }
 
+    /// The longest literal run every matching text contains, folded so it
+    /// can be looked for in folded text (folding maps each character on
+    /// its own, so a cased literal's fold is in the fold of any text that
+    /// holds the literal). `None` when a match needs no text at all.
+    pub(crate) fn required_literal(&self) -> Option<String> {
+        let lit = match &self.shape {
+            Shape::Any => return None,
+            Shape::Exact(lit) | Shape::Prefix(lit) | Shape::Suffix(lit) | Shape::Contains(lit) => {
+                lit.as_str()
+            }
+            Shape::Glob(toks) => toks
+                .iter()
+                .filter_map(|t| match t {
+                    Tok::Lit(lit) => Some(lit.as_str()),
+                    Tok::Star | Tok::One => None,
+                })
+                .max_by_key(|lit| lit.len())?,
+        };
+        if lit.is_empty() {
+            None
+        } else if self.cased {
+            Some(fold(lit).into_owned())
+        } else {
+            Some(lit.to_string())
+        }
+    }
+
     /// Tests text already folded when the pattern is not cased.
     pub(crate) fn test(&self, text: &str) -> bool {
         match &self.shape {

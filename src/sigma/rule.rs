@@ -24,6 +24,11 @@ impl Detection {
         let selection = |i: usize| self.selections.get(i).is_some_and(|m| m.matches(event));
         self.condition.eval(&selection)
     }
+
+    /// The compiled selections and the condition over them.
+    pub(crate) fn parts(&self) -> (&[Matcher], &Cond) {
+        (&self.selections, &self.condition)
+    }
 }
 
 /// Reads and compiles a rule document, collecting every error.
