@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use crate::cli::ScanArgs;
 use crate::detection::{load_library, placeholders, Detection};
-use crate::event::reader::{self, Format, ItemStream, Position, Records};
+use crate::event::reader::{self, Chunk, Format, ItemStream, Position, Records};
 use crate::event::Event;
 use crate::exit::Status;
-use crate::logsource::LogsourceMap;
+use crate::logsource::{Gate, LogsourceMap};
 use crate::problem::{Problem, Skipped};
 use crate::sigma::RuleSet;
 
@@ -60,7 +60,12 @@ pub fn run(args: &ScanArgs) -> Status {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut alerts = 0usize;
-    let set = RuleSet::new(&rules.iter().map(|d| &d.rule).collect::<Vec<_>>());
+    let compiled: Vec<_> = rules.iter().map(|d| &d.rule).collect();
+    let renames = match args.no_logsource_gating {
+        true => Vec::new(),
+        false => library.logsources.renames(),
+    };
+    let set = RuleSet::with_aliases(&compiled, &renames);
     let engine = Engine {
         rules: &rules,
         set,
@@ -146,7 +151,7 @@ fn scan_stream(
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
 ) -> io::Result<()> {
-    for chunk in reader::chunks(stream, CHUNK) {
+    for chunk in read_ahead(stream) {
         for corrupt in chunk.corrupt {
             problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
         }
@@ -165,6 +170,32 @@ fn scan_stream(
     Ok(())
 }
 
+/// Reads and parses chunks on their own thread, one chunk ahead, so that
+/// parsing overlaps matching instead of leaving the workers idle; memory
+/// stays at three chunks.
+fn read_ahead(stream: ItemStream) -> impl Iterator<Item = Chunk> {
+    let (send, receive) = std::sync::mpsc::sync_channel(1);
+    let reader = std::thread::spawn(move || {
+        for chunk in reader::chunks(stream, CHUNK) {
+            if send.send(chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut reader = Some(reader);
+    let mut chunks = receive.into_iter();
+    std::iter::from_fn(move || {
+        let next = chunks.next();
+        if next.is_none() {
+            // A reader that panicked must not pass for a finished file.
+            if let Some(Err(panic)) = reader.take().map(|r| r.join()) {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        next
+    })
+}
+
 /// The alert lines of one event, newline-terminated, in rule order.
 fn alert_lines(
     source: &str,
@@ -174,10 +205,18 @@ fn alert_lines(
     event: &Event,
 ) -> String {
     let mut text = String::new();
-    let view = engine.logsources.view(event);
+    // Classified only when a gated rule is a candidate.
+    let view = std::cell::OnceCell::new();
     engine.set.candidates(event, candidates);
     for rule in candidates.iter().map(|&i| engine.rules[i]) {
-        if rule.gate.matching(&rule.rule, &view).is_none() {
+        let hit = match &rule.gate {
+            Gate::Ungated => rule.rule.matches(event),
+            gate => {
+                let view = view.get_or_init(|| engine.logsources.view(event));
+                gate.matching(&rule.rule, view).is_some()
+            }
+        };
+        if !hit {
             continue;
         }
         let line = AlertLine {

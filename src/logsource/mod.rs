@@ -136,6 +136,13 @@ impl LogsourceMap {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Every `(rule's field, event's field)` rename in the map: where a
+    /// gated rule's field may take its value from.
+    pub fn renames(&self) -> Vec<(&str, &str)> {
+        let pairs = self.entries.iter().flat_map(|e| &e.rename);
+        pairs.map(|(r, e)| (r.as_str(), e.as_str())).collect()
+    }
 }
 
 impl Gate {

@@ -13,16 +13,17 @@
 use std::collections::BTreeSet;
 
 use super::condition::Cond;
-use super::matcher::{Group, Item, Leaf, Matcher};
+use super::matcher::{Group, Item, Leaf, Matcher, Target};
 use super::Rule;
 
-/// Something one of an event's values must hold.
+/// Something a value of an event must hold: a value of the named field
+/// (as `Event::any_value` resolves it), or any value for keywords.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Lit {
     /// Occurs in the value's folded text.
-    Text(String),
+    Text { field: Option<String>, text: String },
     /// Is the value of a number, or of a string of digits.
-    Int(i64),
+    Int { field: String, value: i64 },
 }
 
 /// One literal of these is held by some value of the event.
@@ -65,9 +66,9 @@ fn rank(clause: &Clause) -> (usize, std::cmp::Reverse<usize>) {
 
 fn strength(lit: &Lit) -> usize {
     match lit {
-        Lit::Text(text) => text.len().min(8),
+        Lit::Text { text, .. } => text.len().min(8),
         // Event ids: a handful of values cover most events.
-        Lit::Int(_) => 4,
+        Lit::Int { .. } => 4,
     }
 }
 
@@ -123,7 +124,11 @@ fn item(item: &Item) -> Need {
     if item.negate {
         return Need::Unknown;
     }
-    let groups = item.groups.iter().map(group);
+    let field = match &item.target {
+        Target::Field(name) => Some(name.as_str()),
+        Target::AnyLeaf => None,
+    };
+    let groups = item.groups.iter().map(|g| group(g, field));
     if item.all {
         all(groups)
     } else {
@@ -133,17 +138,20 @@ fn item(item: &Item) -> Need {
 
 /// A group holds when any leaf does (a `null` leaf also when the field is
 /// missing, which needs nothing).
-fn group(g: &Group) -> Need {
-    any(g.leaves.iter().map(leaf))
+fn group(g: &Group, field: Option<&str>) -> Need {
+    any(g.leaves.iter().map(|l| leaf(l, field)))
 }
 
-fn leaf(l: &Leaf) -> Need {
+fn leaf(l: &Leaf, field: Option<&str>) -> Need {
     match l {
         Leaf::Str(pattern) => pattern
             .required_literal()
             .filter(|text| text.len() >= MIN_TEXT)
-            .map_or(Need::Unknown, |text| Need::literal(Lit::Text(text))),
-        Leaf::Num { text, .. } => number(text),
+            .map_or(Need::Unknown, |text| {
+                let field = field.map(str::to_string);
+                Need::literal(Lit::Text { field, text })
+            }),
+        Leaf::Num { text, .. } => number(text, field),
         Leaf::Null
         | Leaf::Regex(_)
         | Leaf::Cidr(_)
@@ -189,10 +197,13 @@ fn all(needs: impl Iterator<Item = Need>) -> Need {
 /// A plain number matches a JSON number of the same value or the same
 /// text; for a small integer both hold that integer (the scan reads
 /// numbers and strings of digits as integers). Other numbers need nothing.
-fn number(text: &str) -> Need {
-    match small_integer(text) {
-        Some(n) => Need::literal(Lit::Int(n)),
-        None => Need::Unknown,
+fn number(text: &str, field: Option<&str>) -> Need {
+    match (small_integer(text), field) {
+        (Some(value), Some(field)) => Need::literal(Lit::Int {
+            field: field.to_string(),
+            value,
+        }),
+        _ => Need::Unknown,
     }
 }
 

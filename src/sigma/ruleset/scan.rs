@@ -1,11 +1,15 @@
-//! The per-event half of the prefilter: scan values, count satisfied
-//! clauses, report the rules whose clauses all hold.
+//! The per-event half of the prefilter: scan each field's values for its
+//! literals, count satisfied clauses, report the rules whose clauses all
+//! hold.
 //!
 //! The scratch state lives in one buffer per thread and is reset by undoing
 //! exactly what an event touched, so an event costs nothing in proportion
 //! to the number of rules and allocates nothing once warm.
 
-use super::{folded_text, integer, RuleSet};
+use serde_json::Value;
+
+use super::scope::Scope;
+use super::RuleSet;
 use crate::event::Event;
 
 /// Per-thread state for one event at a time.
@@ -30,8 +34,7 @@ impl Scratch {
         grow(&mut self.satisfied, set.clauses.len(), 0);
     }
 
-    /// Records every literal held by any value: texts found in its folded
-    /// text, and its integer.
+    /// Records every literal the event holds where rules look for it.
     pub(super) fn scan(&mut self, set: &RuleSet, event: &Event) {
         let Scratch {
             literal_seen,
@@ -45,20 +48,29 @@ impl Scratch {
                 literals.push(id);
             }
         };
-        event.any_leaf(&mut |value| {
-            if let Some(n) = integer(value) {
-                if let Ok(at) = set.ints.binary_search_by_key(&n, |&(k, _)| k) {
-                    found(set.ints[at].1);
+        if let Some(map) = event.root().as_object() {
+            for (key, value) in map {
+                let Some(scopes) = set.flat.get(key.as_str()) else {
+                    continue;
+                };
+                for &scope in scopes {
+                    field_values(value, &mut |v| set.scopes[scope].scan(v, text, &mut found));
                 }
             }
-            let (Some(searcher), Some(folded)) = (&set.searcher, folded_text(value, text)) else {
-                return false;
-            };
-            for hit in searcher.find_overlapping_iter(folded) {
-                found(set.text_ids[hit.pattern().as_usize()]);
-            }
-            false
-        });
+        }
+        for (path, scope) in &set.dotted {
+            event.any_value(path, &mut |v| {
+                field_values(v, &mut |v| set.scopes[*scope].scan(v, text, &mut found));
+                false
+            });
+        }
+        if !set.anywhere.is_empty() {
+            let scope: &Scope = &set.anywhere;
+            event.any_leaf(&mut |v| {
+                scope.scan(v, text, &mut found);
+                false
+            });
+        }
     }
 
     /// Adds the rules whose clauses all hold to `out`, then resets.
@@ -94,6 +106,15 @@ impl Scratch {
         for rule in self.touched.drain(..) {
             self.satisfied[rule as usize] = 0;
         }
+    }
+}
+
+/// The values a field holding `value` offers a leaf: lists are flattened,
+/// as `Event::any_value` does; objects and null hold no text.
+fn field_values(value: &Value, visit: &mut impl FnMut(&Value)) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|item| field_values(item, visit)),
+        other => visit(other),
     }
 }
 

@@ -1,0 +1,145 @@
+//! What is looked for in one place of an event, and how a value is read
+//! for it: folded text for the automaton, an integer for the exact table.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde_json::Value;
+
+use super::super::pattern::fold;
+use super::super::prefilter::small_integer;
+
+/// The literals of one field (or of every value, for keywords).
+#[derive(Debug, Default)]
+pub(super) struct Scope {
+    /// Over the folded texts; `None` when there are none.
+    searcher: Option<AhoCorasick>,
+    /// The literal id of each of the searcher's patterns.
+    text_ids: Vec<u32>,
+    /// Integers and their literal ids, sorted.
+    ints: Vec<(i64, u32)>,
+}
+
+impl Scope {
+    /// Builds a scope; `None` when its automaton cannot be built, which
+    /// leaves nothing safe to skip.
+    pub(super) fn new(
+        texts: &[String],
+        text_ids: Vec<u32>,
+        mut ints: Vec<(i64, u32)>,
+    ) -> Option<Scope> {
+        let searcher = match texts {
+            [] => None,
+            _ => Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(texts)
+                    .ok()?,
+            ),
+        };
+        ints.sort_unstable();
+        Some(Scope {
+            searcher,
+            text_ids,
+            ints,
+        })
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.searcher.is_none() && self.ints.is_empty()
+    }
+
+    /// Reports the id of every literal `value` holds; `text` is scratch.
+    pub(super) fn scan(&self, value: &Value, text: &mut String, found: &mut impl FnMut(u32)) {
+        if !self.ints.is_empty() {
+            if let Some(n) = integer(value) {
+                if let Ok(at) = self.ints.binary_search_by_key(&n, |&(k, _)| k) {
+                    found(self.ints[at].1);
+                }
+            }
+        }
+        let Some(searcher) = &self.searcher else {
+            return;
+        };
+        if let Some(folded) = folded_text(value, text) {
+            for hit in searcher.find_overlapping_iter(folded) {
+                found(self.text_ids[hit.pattern().as_usize()]);
+            }
+        }
+    }
+}
+
+/// The text a leaf compares against, folded: borrowed when it already is,
+/// else built in `buf`.
+fn folded_text<'v>(value: &'v Value, buf: &'v mut String) -> Option<&'v str> {
+    use std::fmt::Write;
+    buf.clear();
+    match value {
+        Value::String(s) if s.is_ascii() => {
+            if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+                return Some(s);
+            }
+            buf.push_str(s);
+            buf.make_ascii_lowercase();
+        }
+        Value::String(s) => buf.push_str(&fold(s)),
+        Value::Number(n) => write!(buf, "{n}").ok()?,
+        Value::Bool(b) => return Some(if *b { "true" } else { "false" }),
+        Value::Null | Value::Array(_) | Value::Object(_) => return None,
+    }
+    Some(buf)
+}
+
+/// The integer a number or a string of digits stands for, as the
+/// prefilter's integer literals read it.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            let f = n.as_f64()?;
+            (f.fract() == 0.0 && f.abs() < 1e10).then_some(f as i64)
+        }),
+        Value::String(s) => small_integer(s),
+        _ => None,
+    }
+}
+
+/// Top-level keys to the scopes their values feed.
+pub(super) type FieldTable = HashMap<String, Vec<usize>, BuildHasherDefault<KeyHasher>>;
+
+/// A multiply-rotate hash for short field names: the table is read once
+/// per key per event and its keys come from rules, not from input, so
+/// collision attacks are not a concern and SipHash's cost is.
+#[derive(Default, Clone, Copy)]
+pub(super) struct KeyHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
