@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use super::super::prefilter::{self, Clause, Lit, Need};
 use super::super::Rule;
 use super::scope::{FieldTable, Scope};
@@ -63,8 +65,9 @@ pub(super) fn build(rules: &[&Rule], aliases: &[(&str, &str)]) -> RuleSet {
     let mut builder = Builder::default();
     let mut always = Vec::new();
     let mut clauses = vec![0u32; rules.len()];
-    for (index, rule) in rules.iter().enumerate() {
-        match prefilter::rule(rule) {
+    let needs: Vec<Need> = rules.par_iter().map(|r| prefilter::rule(r)).collect();
+    for (index, need) in needs.into_iter().enumerate() {
+        match need {
             Need::Unknown => always.push(index),
             Need::All(list) => {
                 clauses[index] = list.len() as u32;
@@ -96,8 +99,12 @@ fn place_scopes(
     pending: BTreeMap<Option<String>, Pending>,
     aliases: &[(&str, &str)],
 ) -> Option<()> {
-    for (field, p) in pending {
-        let scope = Scope::new(&p.texts, p.text_ids, p.ints)?;
+    let built: Vec<(Option<String>, Option<Scope>)> = pending
+        .into_par_iter()
+        .map(|(field, p)| (field, Scope::new(&p.texts, p.text_ids, p.ints)))
+        .collect();
+    for (field, scope) in built {
+        let scope = scope?;
         match field {
             None => set.anywhere = scope,
             Some(field) => {

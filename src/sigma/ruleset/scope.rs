@@ -10,11 +10,18 @@ use serde_json::Value;
 use super::super::pattern::fold;
 use super::super::prefilter::small_integer;
 
+/// Up to this many texts, a scope's automaton ignores ASCII case and ASCII
+/// values are scanned without a folded copy; beyond it the automaton would
+/// grow too large to build quickly.
+const RAW_ASCII_MAX: usize = 1000;
+
 /// The literals of one field (or of every value, for keywords).
 #[derive(Debug, Default)]
 pub(super) struct Scope {
     /// Over the folded texts; `None` when there are none.
     searcher: Option<AhoCorasick>,
+    /// Whether the searcher ignores ASCII case.
+    raw_ascii: bool,
     /// The literal id of each of the searcher's patterns.
     text_ids: Vec<u32>,
     /// Integers and their literal ids, sorted.
@@ -29,12 +36,14 @@ impl Scope {
         text_ids: Vec<u32>,
         mut ints: Vec<(i64, u32)>,
     ) -> Option<Scope> {
+        let raw_ascii = texts.len() <= RAW_ASCII_MAX;
         let searcher = match texts {
             [] => None,
             _ => Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .ascii_case_insensitive(raw_ascii)
                     .build(texts)
                     .ok()?,
             ),
@@ -42,6 +51,7 @@ impl Scope {
         ints.sort_unstable();
         Some(Scope {
             searcher,
+            raw_ascii,
             text_ids,
             ints,
         })
@@ -63,7 +73,11 @@ impl Scope {
         let Some(searcher) = &self.searcher else {
             return;
         };
-        if let Some(folded) = folded_text(value, text) {
+        let raw = match value {
+            Value::String(s) if self.raw_ascii && s.is_ascii() => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(folded) = raw.or_else(|| folded_text(value, text)) {
             for hit in searcher.find_overlapping_iter(folded) {
                 found(self.text_ids[hit.pattern().as_usize()]);
             }
