@@ -208,3 +208,61 @@ fn registry_placeholders_resolve_fd007() {
     let text = render(&report, LintFormat::Text);
     assert!(text.starts_with("PASS: 0 errors, 0 warnings"), "{text}");
 }
+
+/// The shared registry copied into a temp folder without `missing`.
+fn registry_without(missing: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(Path::new(DATA).join("registry")).expect("registry") {
+        let entry = entry.expect("entry");
+        if entry.file_name() != missing {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+        }
+    }
+    dir
+}
+
+#[test]
+fn absent_registry_file_turns_its_checks_off() {
+    // The fd105 rule still names a source no fixture has, so FD301 stays.
+    let cases = [
+        ("fd102-unknown-owner", "owners.yml", "FD102", true),
+        (
+            "fd105-unknown-data-source",
+            "data_sources.yml",
+            "FD105",
+            false,
+        ),
+        ("fd104-no-data-source", "data_sources.yml", "FD104", true),
+        ("fd401-unguarded-automation", "actions.yml", "FD401", true),
+        ("fd402-unknown-action", "actions.yml", "FD402", true),
+    ];
+    for (case, missing, code, passes) in cases {
+        assert!(
+            render(&report(case), LintFormat::Text).contains(code),
+            "{case} finds {code} with the whole registry"
+        );
+        let registry = registry_without(missing);
+        let mut inputs = inputs(case);
+        inputs.registry = Some(registry.path().to_path_buf());
+        let report = lint(&inputs);
+        let text = render(&report, LintFormat::Text);
+        assert!(!text.contains(code), "{case} without {missing}:\n{text}");
+        if passes {
+            assert_eq!(status(&report), Status::Passed, "{case}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn empty_registry_file_still_checks() {
+    // Present but empty is not absent: every name is unknown.
+    let registry = registry_without("actions.yml");
+    std::fs::write(registry.path().join("actions.yml"), "{}\n").expect("write");
+    let mut inputs = inputs("clean");
+    inputs.registry = Some(registry.path().to_path_buf());
+    let text = render(&lint(&inputs), LintFormat::Text);
+    assert!(
+        text.contains("FD402 unknown action 'open-ticket'"),
+        "{text}"
+    );
+}

@@ -1,9 +1,11 @@
 //! The three registries lint checks against: data sources, owners and
 //! response actions, all read from one registry folder.
 //!
-//! A missing file is an empty registry and the checks that need it stay
-//! quiet (a plain SigmaHQ checkout has none); a file that is present but
-//! broken is bad input, since every check against it would be wrong.
+//! A missing file turns off the checks that need it (a plain SigmaHQ
+//! checkout has none), the same way for all three files; docs/lint.md
+//! ("What the registries give lint") lists which checks each file feeds.
+//! A file that is present but broken is bad input, since every check
+//! against it would be wrong.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,10 @@ pub struct Action {
 /// Everything the registry folder declares.
 #[derive(Debug, Default)]
 pub struct Registries {
+    /// Empty when `data_sources.yml` is absent (see `has_data_sources`).
     pub data_sources: Registry,
+    /// Whether `data_sources.yml` exists: FD104 and FD105 run only then.
+    pub has_data_sources: bool,
     /// `None` when `owners.yml` is absent.
     pub owners: Option<Vec<String>>,
     /// `None` when `actions.yml` is absent.
@@ -38,6 +43,7 @@ impl Registries {
         let owners = keep(read_map(&dir.join("owners.yml"), |_| Ok(())), &mut problems);
         let actions = keep(read_map(&dir.join("actions.yml"), action), &mut problems);
         let registries = Registries {
+            has_data_sources: sources.is_some(),
             data_sources: Registry {
                 data_sources: sources.unwrap_or_default(),
             },

@@ -49,10 +49,10 @@ pub(super) fn did_you_mean(near: Option<&str>) -> Option<String> {
 }
 
 fn data_sources(ctx: &Context, doc: &Doc, out: &mut Vec<Diagnostic>) {
-    let registry = &ctx.registries.data_sources.data_sources;
-    if registry.is_empty() {
+    if !ctx.registries.has_data_sources {
         return;
     }
+    let registry = &ctx.registries.data_sources.data_sources;
     let Some(node) = doc.node.get("data_sources") else {
         if doc.data_sources.is_empty() && doc.rule.is_some() {
             let at = doc
