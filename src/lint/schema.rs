@@ -22,7 +22,7 @@ pub enum SchemaKind {
 pub fn render(kind: SchemaKind, registries: &Registries) -> String {
     let value = match kind {
         SchemaKind::Detection => detection(registries),
-        SchemaKind::Fixture => fixture(),
+        SchemaKind::Fixture => fixture(registries),
     };
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
@@ -57,6 +57,92 @@ fn pattern(label: &str) -> Value {
     })
 }
 
+/// The keys that make each Sigma document kind; a document is exactly one.
+const KINDS: [(&str, &[&str]); 3] = [
+    ("rule", &["logsource", "detection"]),
+    ("correlation", &["correlation"]),
+    ("filter", &["logsource", "filter"]),
+];
+
+/// `oneOf` the three kinds: each requires its keys and has none of the
+/// other kinds' blocks, so exactly one matches.
+fn kinds() -> Value {
+    let blocks = ["detection", "correlation", "filter"];
+    let options: Vec<Value> = KINDS
+        .iter()
+        .map(|(kind, required)| {
+            let others: Vec<Value> = blocks
+                .iter()
+                .filter(|b| !required.contains(b))
+                .map(|b| json!({"required": [b]}))
+                .collect();
+            json!({
+                "title": kind,
+                "required": required,
+                "not": {"anyOf": others},
+            })
+        })
+        .collect();
+    Value::Array(options)
+}
+
+/// The `correlation` block, with the keys the engine reads.
+fn correlation() -> Value {
+    let number = json!({"type": "number"});
+    json!({
+        "type": "object",
+        "required": ["type", "rules"],
+        "additionalProperties": false,
+        "properties": {
+            "type": {"enum": [
+                "event_count", "value_count", "temporal", "temporal_ordered",
+                "value_sum", "value_avg", "value_percentile",
+            ]},
+            "rules": {
+                "description": "ids or names of the rules (or correlations) it counts",
+                "oneOf": [
+                    {"type": "string"},
+                    {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                ],
+            },
+            "group-by": strings(json!({"type": "string"}), "fields whose values must be equal"),
+            "timespan": {"type": "string", "pattern": "^[0-9]+[smhd]$", "description": "window length, e.g. 10m"},
+            "condition": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "gt": number, "gte": number, "lt": number, "lte": number,
+                    "eq": number, "neq": number,
+                    "field": {"type": "string", "description": "the field the value types measure"},
+                    "percentile": {"type": "number", "minimum": 0, "maximum": 100},
+                },
+            },
+            "aliases": {
+                "type": "object",
+                "description": "a group-by name read from a different field in each rule",
+                "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "generate": {"type": "boolean", "description": "whether the named rules also alert on their own"},
+        },
+    })
+}
+
+/// The `filter` block: the rules it tunes, then selections and a condition.
+fn filter() -> Value {
+    json!({
+        "type": "object",
+        "required": ["rules", "condition"],
+        "properties": {
+            "rules": {"oneOf": [
+                {"type": "string"},
+                {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            ]},
+            "condition": {"type": ["string", "array"]},
+        },
+        "additionalProperties": selection(),
+    })
+}
+
 fn detection(registries: &Registries) -> Value {
     let owners = names(
         "the accountable team",
@@ -79,44 +165,78 @@ fn detection(registries: &Registries) -> Value {
             .map(|a| a.keys().cloned().collect())
             .unwrap_or_default(),
     );
-    let checks: Vec<&str> = super::catalogue::ALL.iter().map(|c| c.code).collect();
+    let checks: Vec<&str> = super::catalogue::ALL
+        .iter()
+        .flat_map(|c| [c.code, c.name])
+        .collect();
+    let text = json!({"type": "string"});
+    let related = strings(
+        json!({
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"enum": ["derived", "obsolete", "merged", "renamed", "similar"]},
+            },
+        }),
+        "related detections",
+    );
+    let responses = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "automated": strings(actions.clone(), "run with no person in the loop"),
+            "needs_approval": strings(actions, "wait for a person"),
+            "blocked_when": strings(pattern("reason"), "guardrails on automation"),
+        },
+    });
+    let lint_ignore = strings(
+        json!({
+            "type": "object",
+            "required": ["check", "reason"],
+            "additionalProperties": false,
+            "properties": {"check": {"enum": checks}, "reason": {"type": "string", "minLength": 1}},
+        }),
+        "lint checks silenced for this detection, each with why",
+    );
     json!({
         "$schema": DRAFT,
         "title": "firedrill detection",
-        "description": "A Sigma rule plus the firedrill contract",
+        "description": "A Sigma rule, correlation or filter, plus the firedrill contract",
         "type": "object",
-        "required": ["title", "logsource", "detection"],
+        "required": ["title"],
+        "oneOf": kinds(),
         "properties": {
-            "title": {"type": "string"},
+            "title": text,
             "id": {"type": "string", "description": "stable and unique; fixtures name detections by it"},
+            "name": {"type": "string", "description": "a unique name correlations and filters may use instead of the id"},
             "version": {"type": "integer", "minimum": 1, "description": "bumped whenever the logic changes"},
             "status": {"enum": ["stable", "test", "experimental", "deprecated", "unsupported"]},
             "level": {"enum": ["informational", "low", "medium", "high", "critical"]},
             "owner": owners,
-            "description": {"type": "string"},
-            "author": {"type": "string"},
-            "date": {"type": "string"},
-            "modified": {"type": "string"},
-            "references": strings(json!({"type": "string"}), "links"),
-            "tags": strings(json!({"type": "string"}), "ATT&CK and other tags"),
-            "falsepositives": strings(json!({"type": "string"}), "Sigma's free text"),
-            "fields": strings(json!({"type": "string"}), "fields worth showing"),
-            "related": strings(json!({
-                "type": "object",
-                "required": ["id", "type"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "type": {"enum": ["derived", "obsolete", "merged", "renamed", "similar"]},
-                },
-            }), "related detections"),
+            "description": text,
+            "author": text,
+            "license": text,
+            "taxonomy": text,
+            "date": {"type": "string", "description": "YYYY-MM-DD (a YAML date, read as text)"},
+            "modified": {"type": "string", "description": "YYYY-MM-DD (a YAML date, read as text)"},
+            "references": strings(text.clone(), "links"),
+            "tags": strings(text.clone(), "ATT&CK and other tags"),
+            "falsepositives": strings(text.clone(), "Sigma's free text"),
+            "fields": strings(text.clone(), "fields worth showing"),
+            "scope": strings(text.clone(), "where the rule applies"),
+            "regression_tests_path": {"type": "string", "description": "SigmaHQ: the folder of the rule's regression logs"},
+            "related": related,
+            "responses": responses,
+            "lint_ignore": lint_ignore,
             "data_sources": strings(sources, "the data sources it runs on"),
             "logsource": {
                 "type": "object",
                 "properties": {
-                    "category": {"type": "string"},
-                    "product": {"type": "string"},
-                    "service": {"type": "string"},
-                    "definition": {"type": "string"},
+                    "category": text,
+                    "product": text,
+                    "service": text,
+                    "definition": text,
                 },
             },
             "detection": {
@@ -125,28 +245,24 @@ fn detection(registries: &Registries) -> Value {
                 "properties": {"condition": {"type": ["string", "array"]}},
                 "additionalProperties": selection(),
             },
+            "correlation": correlation(),
+            "filter": filter(),
             "expected_false_positives": strings(pattern("name"), "testable false-positive patterns"),
-            "first_context": strings(json!({"type": "string"}), "fields the analyst must see first"),
-            "responses": {
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                    "automated": strings(actions.clone(), "run with no person in the loop"),
-                    "needs_approval": strings(actions, "wait for a person"),
-                    "blocked_when": strings(pattern("reason"), "guardrails on automation"),
-                },
-            },
-            "lint_ignore": strings(json!({
-                "type": "object",
-                "required": ["check", "reason"],
-                "additionalProperties": false,
-                "properties": {"check": {"enum": checks}, "reason": {"type": "string", "minLength": 1}},
-            }), "lint checks silenced for this detection, each with why"),
+            "first_context": strings(text.clone(), "fields the analyst must see first"),
         },
     })
 }
 
-fn fixture() -> Value {
+fn fixture(registries: &Registries) -> Value {
+    let source = names(
+        "the registered data source the log is",
+        registries
+            .data_sources
+            .data_sources
+            .keys()
+            .cloned()
+            .collect(),
+    );
     let expectation = json!({
         "type": "object",
         "required": ["detection"],
@@ -171,7 +287,7 @@ fn fixture() -> Value {
         "properties": {
             "description": {"type": "string"},
             "log": {"type": "string", "description": "the log file, relative to this label"},
-            "data_source": {"type": "string"},
+            "data_source": source,
             "provenance": {"type": "string"},
             "expect": {"type": "array", "items": expectation},
             "quiet": {"type": ["array", "string"], "items": {"type": "string"}},
