@@ -22,7 +22,7 @@ use crate::event::Event;
 use crate::fixture::Fixture;
 use crate::logsource::LogsourceMap;
 use crate::problem::{Problem, Skipped};
-use crate::sigma::Selection;
+use crate::sigma::{Rule, RuleSet, Selection};
 use crate::yaml::Pos;
 pub use model::*;
 
@@ -79,6 +79,7 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
         }
     };
     let selectors = selectors(fixture, &participants);
+    let set = rule_set(library, &participants);
     let mut correlations = correlate::Plan::new(library, fixture);
 
     let mut run = FixtureRun {
@@ -104,7 +105,7 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
         let results: Vec<EventResult> = chunk
             .events
             .par_iter()
-            .map(|item| match_event(&participants, &selectors, &library.logsources, item))
+            .map(|item| match_event(&participants, &set, &selectors, &library.logsources, item))
             .collect();
         correlations.observe(&chunk.events);
         for result in results {
@@ -219,8 +220,16 @@ fn selectors<'a>(
         .collect()
 }
 
+/// The participants' rules with the literal prefilter; renames are
+/// aliases, since replay gates by logsource.
+fn rule_set(library: &Library, participants: &[Participant]) -> RuleSet {
+    let rules: Vec<&Rule> = participants.iter().map(|p| &p.detection.rule).collect();
+    RuleSet::with_aliases(&rules, &library.logsources.renames())
+}
+
 fn match_event(
     participants: &[Participant],
+    set: &RuleSet,
     selectors: &[(usize, &Selection)],
     logsources: &LogsourceMap,
     (pos, event): &(Position, Event),
@@ -231,8 +240,10 @@ fn match_event(
         ..EventResult::default()
     };
     let view = logsources.view(event);
-    for (index, participant) in participants.iter().enumerate() {
-        let detection = participant.detection;
+    let mut candidates = Vec::new();
+    set.candidates(event, &mut candidates);
+    for index in candidates {
+        let detection = participants[index].detection;
         // The rule sees the event as its logsource names it (renames
         // included); context and patterns read that same view.
         let Some(seen) = detection.gate.matching(&detection.rule, &view) else {

@@ -18,6 +18,8 @@
 mod build;
 mod scan;
 mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::cell::RefCell;
 
