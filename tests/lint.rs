@@ -69,6 +69,8 @@ cases! {
     unknown_action = "fd402-unknown-action", Failed;
     no_firing_fixture = "fd501-no-firing-fixture", Passed;
     no_silent_fixture = "fd502-no-silent-fixture", Passed;
+    unknown_fixture_source = "fd503-unknown-fixture-source", Failed;
+    idle_fixture = "fd504-idle-fixture", Failed;
     duplicate_id = "fd601-duplicate-id", Failed;
     missing_id = "fd602-missing-id", Passed;
     undefined_identifier = "fd701-undefined-identifier", Failed;

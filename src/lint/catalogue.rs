@@ -91,6 +91,10 @@ checks! {
         "no fixture labels an event the detection must fire on";
     NO_SILENT_FIXTURE = "FD502", "no-silent-fixture", Warning,
         "no fixture gives the detection events where it must stay silent";
+    UNKNOWN_FIXTURE_SOURCE = "FD503", "unknown-fixture-source", Error,
+        "a fixture's `data_source` is not in the data-source registry";
+    IDLE_FIXTURE = "FD504", "idle-fixture", Warning,
+        "no linted detection runs on a fixture's data source";
     DUPLICATE_ID = "FD601", "duplicate-id", Error,
         "two detections share one `id`";
     MISSING_ID = "FD602", "missing-id", Warning,

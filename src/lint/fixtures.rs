@@ -30,6 +30,11 @@ impl FixtureFacts {
         self.labelled.contains_key(key)
     }
 
+    /// Whether the label names `key` at all, under `expect` or `quiet`.
+    pub fn names(&self, key: &str) -> bool {
+        self.expects(key) || self.fixture.quiet.iter().any(|r| r.detection == key)
+    }
+
     /// Whether the fixture holds events where `key` must stay silent.
     pub fn has_silent_events(&self, key: &str) -> bool {
         let quiet = self.fixture.quiet.iter().any(|r| r.detection == key);
@@ -139,6 +144,14 @@ fn label<'a>(
             set.insert(index);
         }
     }
+}
+
+/// The `data_source` value of a label file, with its position (the
+/// fixture loader keeps only the text). `None` when it cannot be re-read.
+pub fn data_source_node(label_file: &Path) -> Option<crate::yaml::Node> {
+    let text = std::fs::read_to_string(label_file).ok()?;
+    let docs = crate::yaml::parse_documents(&text).ok()?;
+    docs.first()?.get("data_source").cloned()
 }
 
 /// Streams the logs of the fixtures on `source`, calling `visit` with each

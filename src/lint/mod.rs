@@ -119,7 +119,14 @@ pub fn lint(inputs: &Inputs) -> LintReport {
         .collect();
     link::correlations(&mut files);
     files.par_iter_mut().for_each(|file| check_file(file, &ctx));
-    finish(&mut report, inputs, &mut files, fixtures, &config);
+    finish(
+        &mut report,
+        inputs,
+        &mut files,
+        fixtures,
+        &config,
+        &registries,
+    );
     report
 }
 
@@ -139,9 +146,10 @@ fn finish(
     files: &mut [SourceFile],
     fixtures: fixtures::Fixtures,
     config: &config::Config,
+    registries: &registry::Registries,
 ) {
     let docs: Vec<&source::Doc> = files.iter().flat_map(|f| &f.docs).collect();
-    let mut diagnostics = checks::library(&docs, &fixtures);
+    let mut diagnostics = checks::library(&docs, &fixtures, registries);
     let mut suppressions = policy::Suppressions::default();
     for doc in &docs {
         suppressions.read(doc, &mut diagnostics);

@@ -27,7 +27,7 @@ pub struct Action {
 pub struct Registries {
     /// Empty when `data_sources.yml` is absent (see `has_data_sources`).
     pub data_sources: Registry,
-    /// Whether `data_sources.yml` exists: FD104 and FD105 run only then.
+    /// Whether `data_sources.yml` exists: FD104, FD105 and FD503 run only then.
     pub has_data_sources: bool,
     /// `None` when `owners.yml` is absent.
     pub owners: Option<Vec<String>>,

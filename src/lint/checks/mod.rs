@@ -7,6 +7,7 @@ mod contract;
 mod coverage;
 mod false_positives;
 mod fields;
+mod fixture_sources;
 mod ids;
 mod references;
 mod responses;
@@ -34,8 +35,9 @@ pub fn document(ctx: &Context, doc: &Doc) -> Vec<Diagnostic> {
 }
 
 /// Every check across the library and its fixtures.
-pub fn library(docs: &[&Doc], fixtures: &Fixtures) -> Vec<Diagnostic> {
+pub fn library(docs: &[&Doc], fixtures: &Fixtures, registries: &Registries) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    fixture_sources::check(docs, fixtures, registries, &mut out);
     ids::check(docs, &mut out);
     references::check(docs, fixtures, &mut out);
     coverage::check(docs, fixtures, &mut out);
