@@ -15,6 +15,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::modifier::{CmpOp, TimePart};
+use super::number::{self, Number};
 use super::pattern::{fold, StrMatch};
 use crate::event::Event;
 
@@ -96,9 +97,10 @@ pub(crate) enum Leaf {
     /// A missing field or JSON null.
     Null,
     Str(StrMatch),
-    /// A plain number in the rule: equals a JSON number or the same text.
+    /// A plain number in the rule: equals any event value that reads as
+    /// the same number ([`number`](super::number)); `text` is as written.
     Num {
-        value: f64,
+        value: Number,
         text: String,
     },
     Regex(Regex),
@@ -129,14 +131,20 @@ impl Leaf {
     fn test(&self, subject: &Subject, event: &Event) -> bool {
         match self {
             Leaf::Null => subject.value.is_null(),
-            Leaf::Str(pattern) => subject
-                .text_for(pattern.is_cased())
-                .is_some_and(|t| pattern.test(t)),
-            Leaf::Num { value, text } => match subject.value {
-                Value::Number(n) => n.as_f64() == Some(*value),
-                Value::String(s) => s == text,
-                _ => false,
-            },
+            Leaf::Str(pattern) => {
+                let fast = match subject.ascii() {
+                    Some(text) if !pattern.is_cased() => pattern.test_ascii_uncased(text),
+                    _ => None,
+                };
+                fast.unwrap_or_else(|| {
+                    subject
+                        .text_for(pattern.is_cased())
+                        .is_some_and(|t| pattern.test(t))
+                })
+            }
+            Leaf::Num { value, .. } => {
+                number::of_value(subject.value).is_some_and(|n| n.same(*value))
+            }
             Leaf::Regex(re) => subject.text().is_some_and(|t| re.is_match(t)),
             Leaf::Cidr(net) => subject.text().is_some_and(|t| net.contains(t)),
             Leaf::Cmp(op, bound) => subject.number().is_some_and(|n| op.holds(n, *bound)),
@@ -178,6 +186,9 @@ pub(crate) struct Subject<'a> {
     text: OnceCell<Option<Cow<'a, str>>>,
     /// `Some(None)` once known to be folded already.
     folded: OnceCell<Option<String>>,
+    /// Whether the value is an ASCII string, which uncased patterns test
+    /// without a folded copy.
+    ascii: OnceCell<bool>,
 }
 
 impl<'a> Subject<'a> {
@@ -186,7 +197,16 @@ impl<'a> Subject<'a> {
             value,
             text: OnceCell::new(),
             folded: OnceCell::new(),
+            ascii: OnceCell::new(),
         }
+    }
+
+    /// The value's text when it is an ASCII string.
+    fn ascii(&self) -> Option<&str> {
+        let Value::String(s) = self.value else {
+            return None;
+        };
+        self.ascii.get_or_init(|| s.is_ascii()).then_some(s.as_str())
     }
 
     fn text(&self) -> Option<&str> {
@@ -217,13 +237,9 @@ impl<'a> Subject<'a> {
         }
     }
 
-    /// A JSON number, or a string that reads as one.
+    /// A JSON number, or a string written as one.
     fn number(&self) -> Option<f64> {
-        match self.value {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
+        number::of_value(self.value).map(Number::as_f64)
     }
 }
 

@@ -137,6 +137,26 @@ impl StrMatch {
         }
     }
 
+    /// Tests unfolded ASCII text against a pattern that is not cased, as
+    /// [`StrMatch::test`] would test its fold, without folding it: literals
+    /// are folded, so they hold no uppercase ASCII. `None` for globs.
+    pub(crate) fn test_ascii_uncased(&self, text: &str) -> Option<bool> {
+        let (text, lit) = match &self.shape {
+            Shape::Any => return Some(true),
+            Shape::Glob(_) => return None,
+            Shape::Exact(lit) | Shape::Prefix(lit) | Shape::Suffix(lit) | Shape::Contains(lit) => {
+                (text.as_bytes(), lit.as_bytes())
+            }
+        };
+        let n = lit.len();
+        Some(match &self.shape {
+            Shape::Exact(_) => text.eq_ignore_ascii_case(lit),
+            Shape::Prefix(_) => text.len() >= n && text[..n].eq_ignore_ascii_case(lit),
+            Shape::Suffix(_) => text.len() >= n && text[text.len() - n..].eq_ignore_ascii_case(lit),
+            _ => contains_uncased(text, lit),
+        })
+    }
+
     /// Tests text already folded when the pattern is not cased.
     pub(crate) fn test(&self, text: &str) -> bool {
         match &self.shape {
@@ -148,6 +168,21 @@ impl StrMatch {
             Shape::Glob(toks) => glob(toks, text),
         }
     }
+}
+
+/// Whether ASCII `text` holds `lit` (no uppercase ASCII in it) with ASCII
+/// case ignored: jump between places where its first byte starts in either
+/// case and compare from there.
+fn contains_uncased(text: &[u8], lit: &[u8]) -> bool {
+    let Some((&first, _)) = lit.split_first() else {
+        return true;
+    };
+    let Some(last_start) = text.len().checked_sub(lit.len()) else {
+        return false;
+    };
+    let starts = &text[..=last_start];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), starts)
+        .any(|at| text[at..at + lit.len()].eq_ignore_ascii_case(lit))
 }
 
 /// Folds literals, merges neighbouring literals and collapses star runs.
