@@ -25,6 +25,7 @@ mod encode;
 mod filter;
 mod matcher;
 mod modifier;
+mod number;
 mod pattern;
 mod prefilter;
 mod rule;

@@ -67,6 +67,7 @@ fn indent(body: &str) -> String {
 mod bugs;
 mod correlations;
 mod filters;
+mod hardening;
 mod modifiers;
 mod semantics;
 

@@ -15,6 +15,7 @@ use regex::RegexBuilder;
 use super::encode;
 use super::matcher::{mask_v4, mask_v6, Group, Leaf, Network, RefShape};
 use super::modifier::{CmpOp, Modifier, TimePart};
+use super::number;
 use super::pattern::{self, StrMatch, Tok};
 use super::CompileOptions;
 use crate::yaml::{Kind, Node, Style};
@@ -55,12 +56,12 @@ pub(crate) fn compile(
 }
 
 fn number_leaf(text: &str) -> Vec<Leaf> {
-    match text.parse() {
-        Ok(value) => vec![Leaf::Num {
+    match number::parse(text) {
+        Some(value) => vec![Leaf::Num {
             value,
             text: text.to_string(),
         }],
-        Err(_) => vec![Leaf::Str(StrMatch::new(pattern::parse(text), false))],
+        None => vec![Leaf::Str(StrMatch::new(pattern::parse(text), false))],
     }
 }
 
@@ -139,10 +140,11 @@ fn network(text: &str, rest: &[Modifier]) -> Result<Network, String> {
     Ok(Network { addr, prefix })
 }
 
+/// A comparison bound, read as event values are ([`number`]).
 fn parse_number(text: &str, modifier: &str) -> Result<f64, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{modifier} needs a number, found '{text}'"))
+    number::parse(text)
+        .map(number::Number::as_f64)
+        .ok_or_else(|| format!("{modifier} needs a number, found '{text}'"))
 }
 
 fn compare(text: &str, op: CmpOp, rest: &[Modifier]) -> Result<Leaf, String> {

@@ -7,8 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde_json::Value;
 
+use super::super::number::{self, Number};
 use super::super::pattern::fold;
-use super::super::prefilter::small_integer;
 
 /// Up to this many texts, a scope's automaton ignores ASCII case and ASCII
 /// values are scanned without a folded copy; beyond it the automaton would
@@ -106,17 +106,10 @@ fn folded_text<'v>(value: &'v Value, buf: &'v mut String) -> Option<&'v str> {
     Some(buf)
 }
 
-/// The integer a number or a string of digits stands for, as the
-/// prefilter's integer literals read it.
+/// The integer a number, or a string written as one (`"5"`, `"5.0"`,
+/// `"05"`), stands for: whatever a plain number leaf would find equal.
 fn integer(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            let f = n.as_f64()?;
-            (f.fract() == 0.0 && f.abs() < 1e10).then_some(f as i64)
-        }),
-        Value::String(s) => small_integer(s),
-        _ => None,
-    }
+    number::of_value(value).and_then(Number::as_i64)
 }
 
 /// Top-level keys to the scopes their values feed.
