@@ -131,9 +131,17 @@ impl Leaf {
     fn test(&self, subject: &Subject, event: &Event) -> bool {
         match self {
             Leaf::Null => subject.value.is_null(),
-            Leaf::Str(pattern) => subject
-                .text_for(pattern.is_cased())
-                .is_some_and(|t| pattern.test(t)),
+            Leaf::Str(pattern) => {
+                let fast = match subject.ascii() {
+                    Some(text) if !pattern.is_cased() => pattern.test_ascii_uncased(text),
+                    _ => None,
+                };
+                fast.unwrap_or_else(|| {
+                    subject
+                        .text_for(pattern.is_cased())
+                        .is_some_and(|t| pattern.test(t))
+                })
+            }
             Leaf::Num { value, .. } => {
                 number::of_value(subject.value).is_some_and(|n| n.same(*value))
             }
@@ -178,6 +186,9 @@ pub(crate) struct Subject<'a> {
     text: OnceCell<Option<Cow<'a, str>>>,
     /// `Some(None)` once known to be folded already.
     folded: OnceCell<Option<String>>,
+    /// Whether the value is an ASCII string, which uncased patterns test
+    /// without a folded copy.
+    ascii: OnceCell<bool>,
 }
 
 impl<'a> Subject<'a> {
@@ -186,7 +197,16 @@ impl<'a> Subject<'a> {
             value,
             text: OnceCell::new(),
             folded: OnceCell::new(),
+            ascii: OnceCell::new(),
         }
+    }
+
+    /// The value's text when it is an ASCII string.
+    fn ascii(&self) -> Option<&str> {
+        let Value::String(s) = self.value else {
+            return None;
+        };
+        self.ascii.get_or_init(|| s.is_ascii()).then_some(s.as_str())
     }
 
     fn text(&self) -> Option<&str> {
