@@ -206,7 +206,9 @@ impl<'a> Subject<'a> {
         let Value::String(s) = self.value else {
             return None;
         };
-        self.ascii.get_or_init(|| s.is_ascii()).then_some(s.as_str())
+        self.ascii
+            .get_or_init(|| s.is_ascii())
+            .then_some(s.as_str())
     }
 
     fn text(&self) -> Option<&str> {
