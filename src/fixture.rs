@@ -26,6 +26,8 @@ pub struct Fixture {
     pub log: PathBuf,
     pub description: Option<String>,
     pub data_source: String,
+    /// Where the label names its data source.
+    pub data_source_pos: Pos,
     pub provenance: Option<String>,
     pub expect: Vec<Expectation>,
     /// Detections that must run on this fixture and stay silent.
@@ -65,16 +67,7 @@ pub fn load_fixtures(dir: &Path, options: &CompileOptions) -> (Vec<Fixture>, Vec
         let problem = Problem::new(dir, None, Skipped::Fixture, "fixtures folder not found");
         return (vec![], vec![problem]);
     }
-    let pattern = format!(
-        "{}/**/*{LABEL_SUFFIX}",
-        glob::Pattern::escape(&dir.to_string_lossy())
-    );
-    let mut files: Vec<PathBuf> = glob::glob(&pattern)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .collect();
-    files.sort();
+    let files = crate::paths::find(dir, &format!("**/*{LABEL_SUFFIX}"));
     let mut fixtures = Vec::new();
     let mut problems = Vec::new();
     for file in files {
@@ -163,6 +156,7 @@ impl LabelReader<'_> {
                 .get("description")
                 .and_then(|n| self.string(n, "a string")),
             data_source,
+            data_source_pos: doc.get("data_source").map_or(doc.pos, |n| n.pos),
             provenance: doc
                 .get("provenance")
                 .and_then(|n| self.string(n, "a string")),

@@ -68,6 +68,17 @@ impl Suite {
 /// Runs every regression test of a SigmaHQ checkout.
 pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
     let files = rule_files(root);
+    if files.is_empty() {
+        let message = format!(
+            "no SigmaHQ rules found (looked in {} under this folder)",
+            RULE_DIRS.join(", ")
+        );
+        let problems = vec![Problem::new(root, None, Skipped::Detection, message)];
+        return Suite {
+            rules: Vec::new(),
+            problems,
+        };
+    }
     let outcomes: Vec<Result<Option<Vec<RuleResult>>, Vec<Problem>>> = files
         .par_iter()
         .map(|file| run_file(root, file, logsources))
@@ -85,13 +96,7 @@ pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
 fn rule_files(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = RULE_DIRS
         .iter()
-        .flat_map(|dir| {
-            let base = glob::Pattern::escape(&root.join(dir).to_string_lossy());
-            glob::glob(&format!("{base}/**/*.yml"))
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
+        .flat_map(|dir| crate::paths::find(&root.join(dir), "**/*.yml"))
         .collect();
     files.sort();
     files

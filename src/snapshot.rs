@@ -96,6 +96,8 @@ pub fn check(fixture: &Fixture, run: &FixtureRun, accept: bool) -> std::io::Resu
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
+    // A Windows checkout may turn the committed file's line ends into CRLF.
+    let old = old.map(|text| text.replace("\r\n", "\n"));
     if old.as_deref() == Some(new.as_str()) {
         return Ok(SnapshotStatus::Matched);
     }

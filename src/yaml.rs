@@ -70,8 +70,15 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// The text without a leading byte order mark: Windows editors write one,
+/// and it is not content.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Parses every document of a YAML stream.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
+    let source = without_bom(source);
     let mut builder = TreeBuilder::default();
     let mut parser = Parser::new_from_str(source);
     parser.load(&mut builder, true).map_err(|e| YamlError {
@@ -328,6 +335,13 @@ mod tests {
         let err = parse_documents("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(err.pos, Pos { line: 3, col: 1 });
         assert!(err.message.contains("duplicate key 'a'"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let docs = parse_documents("\u{feff}title: x\n").unwrap();
+        let (key, _) = docs[0].get_entry("title").unwrap();
+        assert_eq!(key.pos, Pos { line: 1, col: 1 });
     }
 
     #[test]

@@ -11,7 +11,11 @@ const SAMPLES: &str = "../shared/corpora/evtx-attack-samples";
 
 fn samples() -> Vec<PathBuf> {
     let pattern = format!("{SAMPLES}/**/*.evtx");
-    let mut files: Vec<PathBuf> = glob::glob(&pattern).into_iter().flatten().flatten().collect();
+    let mut files: Vec<PathBuf> = glob::glob(&pattern)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
     files.sort();
     files
 }
@@ -52,7 +56,10 @@ fn damaged_evtx_files_are_read_without_crashing() {
     assert!(!files.is_empty(), "no samples under {SAMPLES}");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut rng = XorShift(0x5eed_f12e_d111);
-    let rounds: usize = std::env::var("EVTX_DAMAGE_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::var("EVTX_DAMAGE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     let (mut events, mut damaged) = (0, 0);
     for (i, file) in files.iter().enumerate() {
         let original = std::fs::read(file).expect("read sample");
@@ -71,6 +78,32 @@ fn damaged_evtx_files_are_read_without_crashing() {
             damaged += bad;
         }
     }
-    eprintln!("{} files x {rounds} rounds: {events} events read, {damaged} damaged items reported", files.len());
+    eprintln!(
+        "{} files x {rounds} rounds: {events} events read, {damaged} damaged items reported",
+        files.len()
+    );
     assert!(events > 0);
+}
+
+#[test]
+#[ignore = "needs ../shared/corpora/evtx-attack-samples"]
+fn a_cut_short_evtx_file_reports_the_loss() {
+    let files = samples();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut checked = 0;
+    for (i, file) in files.iter().enumerate() {
+        let bytes = std::fs::read(file).expect("read sample");
+        // Files of two chunks or more, cut inside the second chunk.
+        if bytes.len() < 4096 + 2 * 65536 {
+            continue;
+        }
+        let cut = dir.path().join(format!("{i}.evtx"));
+        std::fs::write(&cut, &bytes[..4096 + 65536 + 1000]).expect("write cut copy");
+        let (whole, _) = read_all(file);
+        let (ok, bad) = read_all(&cut);
+        assert!(ok < whole, "{}: the cut copy lost nothing?", file.display());
+        assert!(bad >= 1, "{}: the loss was not reported", file.display());
+        checked += 1;
+    }
+    assert!(checked > 0, "no sample had two chunks");
 }

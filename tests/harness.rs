@@ -262,3 +262,112 @@ fn folders_spelled_with_a_leading_dot_slash_load_the_same() {
         report::render(&dotted, Format::Json)
     );
 }
+
+#[test]
+fn a_position_past_the_end_is_a_label_problem_not_a_miss() {
+    let (_dir, root) = scratch_copy();
+    let label = root.join("fixtures/auth.fixture.yml");
+    let text = std::fs::read_to_string(&label).expect("read label");
+    std::fs::write(&label, text.replace("events: [1]", "events: [1, 99]")).expect("write label");
+    let report = build_report(&args(&root));
+    assert_eq!(report.totals.misses, 0);
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.message.contains("event 99"))
+        .expect("label problem");
+    assert!(problem.file.ends_with("auth.fixture.yml"));
+    assert_eq!(problem.line, Some(6));
+    assert!(
+        problem
+            .message
+            .contains("past the end of the log (6 events)"),
+        "{}",
+        problem.message
+    );
+    assert_eq!(status(&report), Status::BadInput);
+}
+
+#[test]
+fn a_fixture_no_detection_runs_on_is_reported_with_the_registered_names() {
+    let (_dir, root) = scratch_copy();
+    let label = root.join("fixtures/quiet.fixture.yml");
+    let text = std::fs::read_to_string(&label).expect("read label");
+    let text = text
+        .replace("data_source: test.auth", "data_source: test.atuh")
+        .replace("quiet: [1111", "quiet: [0000");
+    std::fs::write(&label, text).expect("write label");
+    let report = build_report(&args(&root));
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.message.contains("tests nothing"))
+        .expect("data source problem");
+    assert_eq!((problem.line, problem.column), (Some(3), Some(14)));
+    assert!(
+        problem.message.contains("registered: test.auth"),
+        "{}",
+        problem.message
+    );
+}
+
+#[test]
+fn accept_writes_nothing_while_a_detection_is_broken() {
+    let (_dir, root) = scratch_copy();
+    let rule = root.join("detections/failed-login.yml");
+    let text = std::fs::read_to_string(&rule).expect("read rule");
+    std::fs::write(&rule, text.replace("user|startswith", "user|startswth")).expect("write rule");
+    let snapshot = root.join("fixtures/auth.alerts.yml");
+    let before = std::fs::read_to_string(&snapshot).expect("read snapshot");
+
+    let (out, code) = run_binary(&root, &["--accept"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--accept wrote no snapshot"), "{out}");
+    assert!(out.contains("fix the skipped input below first"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&snapshot).expect("read snapshot"),
+        before
+    );
+}
+
+#[test]
+fn a_snapshot_checked_out_with_crlf_line_ends_still_matches() {
+    let (_dir, root) = scratch_copy();
+    let snapshot = root.join("fixtures/auth.alerts.yml");
+    let text = std::fs::read_to_string(&snapshot).expect("read snapshot");
+    std::fs::write(&snapshot, text.replace('\n', "\r\n")).expect("write snapshot");
+    let (out, code) = run_binary(&root, &[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn scan_takes_a_single_rule_file() {
+    let rule = Path::new(MINI).join("detections/plain-sigma.yml");
+    let log = Path::new(MINI).join("fixtures/auth.jsonl");
+    let output = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .arg("scan")
+        .arg("--rules")
+        .arg(&rule)
+        .arg(&log)
+        .output()
+        .expect("run firedrill");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("\"event\":5"), "{stdout}");
+}
+
+#[test]
+fn sigma_regression_on_a_folder_without_rules_is_bad_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["test", "--sigma-regression"])
+        .arg(dir.path().join("nowhere"))
+        .output()
+        .expect("run firedrill");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("no SigmaHQ rules found"), "{stdout}");
+    assert!(stdout.contains("INCOMPLETE"), "{stdout}");
+}

@@ -119,13 +119,7 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = ["json", "jsonl", "ndjson", "evtx"]
                 .iter()
-                .flat_map(|ext| {
-                    let pattern = format!(
-                        "{}/**/*.{ext}",
-                        glob::Pattern::escape(&path.to_string_lossy())
-                    );
-                    glob::glob(&pattern).into_iter().flatten().flatten()
-                })
+                .flat_map(|ext| crate::paths::find(path, &format!("**/*.{ext}")))
                 .collect();
             found.sort();
             files.extend(found);

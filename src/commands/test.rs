@@ -30,8 +30,30 @@ pub fn build_report(args: &TestArgs) -> Report {
     problems.extend(fixture_problems);
 
     let mut report = replay::run(&library, &fixtures, problems);
-    check_snapshots(&mut report, &fixtures, args.accept);
+    let accept = args.accept && safe_to_accept(&mut report, &args.detections);
+    check_snapshots(&mut report, &fixtures, accept);
     report
+}
+
+/// Snapshots written while a detection or the registry failed to load
+/// would record alerts that are missing only because of the breakage;
+/// `--accept` waits until the input loads.
+fn safe_to_accept(report: &mut Report, detections: &std::path::Path) -> bool {
+    let broken = report
+        .problems
+        .iter()
+        .filter(|p| matches!(p.skipped, Skipped::Detection | Skipped::Config))
+        .count();
+    if broken == 0 {
+        return true;
+    }
+    let message = format!(
+        "--accept wrote no snapshot: {broken} detection or registry problem(s) would make them drop alerts; fix those first"
+    );
+    report
+        .problems
+        .push(Problem::new(detections, None, Skipped::Config, message));
+    false
 }
 
 fn check_snapshots(report: &mut Report, fixtures: &[Fixture], accept: bool) {

@@ -7,8 +7,8 @@
 
 mod chain;
 pub mod contract;
-pub mod placeholders;
 pub mod meta;
+pub mod placeholders;
 pub mod registry;
 
 use std::collections::HashSet;
@@ -129,22 +129,17 @@ fn duplicate_id(detection: &Detection) -> Problem {
 
 /// The detection files under `dir`, sorted.
 fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
     if !dir.is_dir() {
         let message = "detections folder not found";
         return Err(Problem::new(dir, None, Skipped::Detection, message));
     }
     let registry = dir.join(registry::REGISTRY_DIR);
-    let mut files: Vec<PathBuf> = ["yml", "yaml"]
-        .iter()
-        .flat_map(|ext| {
-            let pattern = format!(
-                "{}/**/*.{ext}",
-                glob::Pattern::escape(&dir.to_string_lossy())
-            );
-            glob::glob(&pattern).into_iter().flatten().flatten()
-        })
-        .filter(|path| !path.starts_with(&registry))
-        .collect();
+    let mut files = crate::paths::find(dir, "**/*.yml");
+    files.extend(crate::paths::find(dir, "**/*.yaml"));
+    files.retain(|path| !crate::paths::is_inside(path, &registry));
     files.sort();
     Ok(files)
 }

@@ -27,7 +27,7 @@ enum Values {
 pub fn load(path: &Path, required: bool) -> (HashMap<String, Vec<String>>, Vec<Problem>) {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if !required && crate::detection::registry::is_absent(&e) => {
             return (HashMap::new(), vec![])
         }
         Err(e) => {
@@ -37,7 +37,7 @@ pub fn load(path: &Path, required: bool) -> (HashMap<String, Vec<String>>, Vec<P
             )
         }
     };
-    match serde_yaml::from_str::<HashMap<String, Values>>(&text) {
+    match serde_yaml::from_str::<HashMap<String, Values>>(crate::yaml::without_bom(&text)) {
         Ok(map) => {
             let values = map
                 .into_iter()

@@ -51,9 +51,7 @@ impl Registry {
         let path = detections_dir.join(REGISTRY_DIR).join("data_sources.yml");
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return (Registry::default(), vec![])
-            }
+            Err(e) if is_absent(&e) => return (Registry::default(), vec![]),
             Err(e) => {
                 return (
                     Registry::default(),
@@ -61,7 +59,7 @@ impl Registry {
                 )
             }
         };
-        match serde_yaml::from_str(&text) {
+        match serde_yaml::from_str(crate::yaml::without_bom(&text)) {
             Ok(data_sources) => (Registry { data_sources }, vec![]),
             Err(e) => {
                 let pos = e.location().map(|l| Pos {
@@ -110,5 +108,14 @@ fn config_problem(path: PathBuf, pos: Option<Pos>, message: String) -> Problem {
         pos,
         Skipped::Config,
         format!("data-source registry not read: {message}"),
+    )
+}
+
+/// A registry file that is not there (or whose folder is a file, as when a
+/// single rule file is given) is an empty registry, not an error.
+pub(crate) fn is_absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
     )
 }

@@ -81,6 +81,9 @@ pub struct Records<R> {
     line: usize,
     /// Set by the JSON splitter once the top level proves to be an array.
     in_array: Option<bool>,
+    /// The top-level array's closing bracket was seen.
+    array_closed: bool,
+    started: bool,
     done: bool,
     buf: Vec<u8>,
 }
@@ -93,6 +96,8 @@ impl<R: BufRead> Records<R> {
             next_index: 1,
             line: 1,
             in_array: None,
+            array_closed: false,
+            started: false,
             done: false,
             buf: Vec::new(),
         }
@@ -221,7 +226,7 @@ impl<R: BufRead> Records<R> {
                 b'\n' => self.line += 1,
                 b' ' | b'\t' | b'\r' | b',' => {}
                 b'[' if self.in_array.is_none() => self.in_array = Some(true),
-                b']' if self.in_array == Some(true) => {}
+                b']' if self.in_array == Some(true) => self.array_closed = true,
                 _ => {
                     self.in_array.get_or_insert(false);
                     return Ok(Some(byte));
@@ -251,14 +256,48 @@ impl<R: BufRead> Iterator for Records<R> {
         if self.done {
             return None;
         }
+        if !self.started {
+            self.started = true;
+            self.skip_byte_order_mark();
+        }
         let item = match self.format {
             Format::Json => self.next_json(),
             Format::JsonLines | Format::Evtx => self.next_line(),
         };
         if item.is_none() {
             self.done = true;
+            return self.unclosed_array();
         }
         item
+    }
+}
+
+impl<R: BufRead> Records<R> {
+    /// Files saved by Windows tools often start with a UTF-8 byte order
+    /// mark; it is not part of the first record.
+    fn skip_byte_order_mark(&mut self) {
+        const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+        if let Ok(head) = self.input.fill_buf() {
+            if head.starts_with(BOM) {
+                self.input.consume(BOM.len());
+            }
+        }
+    }
+
+    /// A top-level array that never closes means the file was cut short:
+    /// the records read stand, and the loss is reported.
+    fn unclosed_array(&mut self) -> Option<Item> {
+        if self.in_array != Some(true) || self.array_closed {
+            return None;
+        }
+        let position = Position {
+            index: self.next_index,
+            line: self.line,
+            record: None,
+        };
+        let reason = "the log ends before its top-level array closes with ']': it may be cut short"
+            .to_string();
+        Some(Err(Corrupt { position, reason }))
     }
 }
 
@@ -341,6 +380,25 @@ mod tests {
                 Ok((2, 3, json!({"b": [1, {"c": 2}]}))),
             ]
         );
+    }
+
+    #[test]
+    fn an_array_without_its_closing_bracket_is_reported() {
+        let got = read("[{\"a\":1},{\"a\":1}", Format::Json);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[..2].iter().all(Result::is_ok));
+        assert_eq!(got[2], Err((3, 1)));
+        let closed = read("[{\"a\":1}]\n", Format::Json);
+        assert_eq!(closed.len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_record() {
+        for format in [Format::Json, Format::JsonLines] {
+            let got = read("\u{feff}{\"a\":1}\n{\"a\":2}\n", format);
+            assert_eq!(got.len(), 2);
+            assert!(got.iter().all(Result::is_ok), "{format:?}: {got:?}");
+        }
     }
 
     #[test]

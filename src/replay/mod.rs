@@ -131,10 +131,14 @@ pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>,
             message,
         ));
     }
+    past_the_end(fixture, &mut participants, run.events, &mut problems);
     // A rule that only feeds correlations (`generate: false`) stays silent.
     raw_alerts.retain(|(i, ..)| library.generates(&participants[*i].detection.key));
     classify(&mut run, participants, raw_alerts);
     correlations.finish(&mut run, &mut problems);
+    for outcome in &mut run.outcomes {
+        outcome.sort();
+    }
     (Some(run), problems)
 }
 
@@ -156,6 +160,13 @@ fn participants<'a>(
     participants.sort_by(|a, b| a.detection.key.cmp(&b.detection.key));
 
     let mut problems = Vec::new();
+    let correlated = library
+        .correlations
+        .iter()
+        .any(|c| c.data_sources.contains(&fixture.data_source));
+    if participants.is_empty() && !correlated {
+        problems.push(untested_data_source(library, fixture));
+    }
     let named = fixture
         .expect
         .iter()
@@ -178,6 +189,56 @@ fn participants<'a>(
         }
     }
     (participants, problems)
+}
+
+/// A fixture no detection runs on tests nothing; most often its
+/// `data_source` is mistyped.
+fn untested_data_source(library: &Library, fixture: &Fixture) -> Problem {
+    let known = &library.registry.data_sources;
+    let mut message = format!(
+        "no loaded detection runs on data source '{}', so this fixture tests nothing",
+        fixture.data_source
+    );
+    if !known.is_empty() && !known.contains_key(&fixture.data_source) {
+        let names: Vec<&str> = known.keys().map(String::as_str).collect();
+        message.push_str(&format!(
+            " (it is not registered; registered: {})",
+            names.join(", ")
+        ));
+    }
+    Problem::new(
+        &fixture.label_file,
+        Some(fixture.data_source_pos),
+        Skipped::Fixture,
+        message,
+    )
+}
+
+/// Positions past the end of the log are label mistakes, not misses: they
+/// are reported where the label names them and not held against the rule.
+fn past_the_end(
+    fixture: &Fixture,
+    participants: &mut [Participant],
+    events: usize,
+    problems: &mut Vec<Problem>,
+) {
+    for expectation in &fixture.expect {
+        for &position in expectation.events.iter().filter(|&&n| n > events) {
+            let message = format!(
+                "event {position} is past the end of the log ({events} events); this position was skipped"
+            );
+            let pos = Some(expectation.reference.pos);
+            problems.push(Problem::new(
+                &fixture.label_file,
+                pos,
+                Skipped::Label,
+                message,
+            ));
+        }
+    }
+    for participant in participants.iter_mut() {
+        participant.expected.retain(|&n| n <= events);
+    }
 }
 
 fn unknown_reference(

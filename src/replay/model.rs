@@ -81,6 +81,14 @@ pub struct DetectionOutcome {
 }
 
 impl DetectionOutcome {
+    /// Puts every list in event order (correlations report in time order).
+    pub fn sort(&mut self) {
+        self.hits.sort_unstable();
+        self.misses.sort_unstable();
+        self.expected_false_positives.sort_unstable();
+        self.false_positives.sort_unstable();
+    }
+
     pub fn passed(&self) -> bool {
         self.misses.is_empty() && self.false_positives.is_empty()
     }

@@ -109,39 +109,60 @@ fn failures(report: &Report) -> String {
     let mut out = String::new();
     for fixture in report.fixtures.iter().filter(|f| !f.passed()) {
         let _ = writeln!(out, "\nFAIL {} ({})", fixture.name, fixture.log.display());
-        for o in fixture.outcomes.iter().filter(|o| !o.passed()) {
-            let title = title_of(report, &o.detection);
-            if !o.misses.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  miss: {title} [{}] did not fire on event(s) {}",
-                    o.detection,
-                    list(&o.misses)
-                );
-            }
-            if !o.false_positives.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  unexpected false positive: {title} [{}] fired on event(s) {}",
-                    o.detection,
-                    list(&o.false_positives)
-                );
-            }
-        }
-        match &fixture.snapshot {
-            SnapshotStatus::Missing { diff } => {
-                let _ = writeln!(
-                    out,
-                    "  snapshot missing (run `firedrill test --accept` to write it):\n{diff}"
-                );
-            }
-            SnapshotStatus::Changed { diff } => {
-                let _ = writeln!(out, "  alerts differ from the snapshot (`firedrill test --accept` accepts them):\n{diff}");
-            }
-            _ => {}
-        }
+        out.push_str(&outcome_failures(report, fixture));
+        out.push_str(&snapshot_failure(&fixture.snapshot, report.had_bad_input()));
     }
     out
+}
+
+fn outcome_failures(report: &Report, fixture: &FixtureRun) -> String {
+    let mut out = String::new();
+    let mut missed = false;
+    for o in fixture.outcomes.iter().filter(|o| !o.passed()) {
+        let title = title_of(report, &o.detection);
+        if !o.misses.is_empty() {
+            missed = true;
+            let events = list(&o.misses);
+            let _ = writeln!(
+                out,
+                "  miss: {title} [{}] did not fire on event(s) {events}",
+                o.detection
+            );
+        }
+        if !o.false_positives.is_empty() {
+            let events = list(&o.false_positives);
+            let _ = writeln!(
+                out,
+                "  unexpected false positive: {title} [{}] fired on event(s) {events}",
+                o.detection
+            );
+        }
+    }
+    if missed {
+        let _ = writeln!(
+            out,
+            "  (to see the events as rules see them: firedrill events {})",
+            fixture.log.display()
+        );
+    }
+    out
+}
+
+fn snapshot_failure(status: &SnapshotStatus, bad_input: bool) -> String {
+    // With skipped input the new alerts are incomplete: accepting them now
+    // would record the breakage.
+    let accept = if bad_input {
+        "fix the skipped input below first; then `firedrill test --accept` writes it"
+    } else {
+        "`firedrill test --accept` writes it"
+    };
+    match status {
+        SnapshotStatus::Missing { diff } => format!("  snapshot missing ({accept}):\n{diff}\n"),
+        SnapshotStatus::Changed { diff } => {
+            format!("  alerts differ from the snapshot ({accept}):\n{diff}\n")
+        }
+        _ => String::new(),
+    }
 }
 
 fn title_of<'a>(report: &'a Report, key: &'a str) -> &'a str {
