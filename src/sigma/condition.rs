@@ -39,6 +39,19 @@ impl Cond {
     }
 }
 
+/// How deeply parentheses and `not` may nest. Real rules stay far below
+/// it; the parser, evaluation and every walk over a [`Cond`] recurse once a
+/// level, and a hostile condition must not exhaust a small thread stack.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Why a condition does not parse, and the byte offset in its text of the
+/// token at fault (the text's length when it ends too early).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CondError {
+    pub offset: usize,
+    pub message: String,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Token<'a> {
     Open,
@@ -47,7 +60,8 @@ enum Token<'a> {
     Word(&'a str),
 }
 
-fn tokenise(text: &str) -> Vec<Token<'_>> {
+/// The tokens and the byte offset each starts at.
+fn tokenise(text: &str) -> Vec<(Token<'_>, usize)> {
     let mut tokens = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -59,39 +73,42 @@ fn tokenise(text: &str) -> Vec<Token<'_>> {
         };
         if single.is_some() || c.is_whitespace() {
             if let Some(s) = start.take() {
-                tokens.push(Token::Word(&text[s..i]));
+                tokens.push((Token::Word(&text[s..i]), s));
             }
-            tokens.extend(single);
+            tokens.extend(single.map(|t| (t, i)));
         } else if start.is_none() {
             start = Some(i);
         }
     }
     if let Some(s) = start {
-        tokens.push(Token::Word(&text[s..]));
+        tokens.push((Token::Word(&text[s..]), s));
     }
     tokens
 }
 
 /// Parses a condition against the detection's selection names.
-pub(crate) fn parse(text: &str, names: &[&str]) -> Result<Cond, String> {
+pub(crate) fn parse(text: &str, names: &[&str]) -> Result<Cond, CondError> {
     let tokens = tokenise(text);
     let mut parser = Parser {
         tokens: &tokens,
         at: 0,
+        end: text.len(),
+        depth: 0,
         names,
     };
     let cond = parser.or_expr()?;
-    match parser.peek() {
-        None => Ok(cond),
-        Some(Token::Pipe) => Err(
+    let message = match parser.peek() {
+        None => return Ok(cond),
+        Some(Token::Pipe) => {
             "the '| count()' aggregation syntax is not supported; write a correlation rule"
-                .to_string(),
-        ),
-        Some(Token::Word(w)) if is_operator(&w.to_lowercase()) => Err(format!(
-            "unexpected '{w}' in condition (operators are lowercase)"
-        )),
-        Some(token) => Err(format!("unexpected {} in condition", describe(token))),
-    }
+                .to_string()
+        }
+        Some(Token::Word(w)) if is_operator(&w.to_lowercase()) => {
+            format!("unexpected '{w}' in condition (operators are lowercase)")
+        }
+        Some(token) => format!("unexpected {} in condition", describe(token)),
+    };
+    Err(parser.error(message))
 }
 
 fn describe(token: Token) -> String {
@@ -104,14 +121,33 @@ fn describe(token: Token) -> String {
 }
 
 struct Parser<'t, 'a> {
-    tokens: &'t [Token<'a>],
+    tokens: &'t [(Token<'a>, usize)],
     at: usize,
+    /// The text's length: where an early end is reported.
+    end: usize,
+    /// Parentheses and `not`s open around the current token.
+    depth: usize,
     names: &'t [&'t str],
 }
 
 impl<'a> Parser<'_, 'a> {
     fn peek(&self) -> Option<Token<'a>> {
-        self.tokens.get(self.at).copied()
+        self.tokens.get(self.at).map(|&(token, _)| token)
+    }
+
+    /// An error at the token `at` points to (or at the end).
+    fn error(&self, message: impl Into<String>) -> CondError {
+        self.error_at(self.at, message)
+    }
+
+    fn error_at(&self, token: usize, message: impl Into<String>) -> CondError {
+        CondError {
+            offset: self
+                .tokens
+                .get(token)
+                .map_or(self.end, |&(_, offset)| offset),
+            message: message.into(),
+        }
     }
 
     fn eat_word(&mut self, word: &str) -> bool {
@@ -120,7 +156,7 @@ impl<'a> Parser<'_, 'a> {
         hit
     }
 
-    fn or_expr(&mut self) -> Result<Cond, String> {
+    fn or_expr(&mut self) -> Result<Cond, CondError> {
         let mut parts = vec![self.and_expr()?];
         while self.eat_word("or") {
             parts.push(self.and_expr()?);
@@ -128,7 +164,7 @@ impl<'a> Parser<'_, 'a> {
         Ok(flatten(parts, Cond::Or))
     }
 
-    fn and_expr(&mut self) -> Result<Cond, String> {
+    fn and_expr(&mut self) -> Result<Cond, CondError> {
         let mut parts = vec![self.not_expr()?];
         while self.eat_word("and") {
             parts.push(self.not_expr()?);
@@ -136,27 +172,55 @@ impl<'a> Parser<'_, 'a> {
         Ok(flatten(parts, Cond::And))
     }
 
-    fn not_expr(&mut self) -> Result<Cond, String> {
-        if self.eat_word("not") {
-            return Ok(Cond::Not(Box::new(self.not_expr()?)));
+    /// Parses one level deeper, opened by the token `opener`; refuses to
+    /// go past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        opener: usize,
+        inner: fn(&mut Self) -> Result<Cond, CondError>,
+    ) -> Result<Cond, CondError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_at(
+                opener,
+                format!("condition nests deeper than {MAX_DEPTH} levels"),
+            ));
         }
-        let token = self.peek().ok_or("the condition ends too early")?;
+        self.depth += 1;
+        let cond = inner(self);
+        self.depth -= 1;
+        cond
+    }
+
+    fn not_expr(&mut self) -> Result<Cond, CondError> {
+        let start = self.at;
+        if self.eat_word("not") {
+            let inner = self.nested(start, Self::not_expr)?;
+            return Ok(Cond::Not(Box::new(inner)));
+        }
+        let token = self
+            .peek()
+            .ok_or_else(|| self.error("the condition ends too early"))?;
         self.at += 1;
         match token {
             Token::Open => {
-                let inner = self.or_expr()?;
+                let inner = self.nested(start, Self::or_expr)?;
                 match self.peek() {
                     Some(Token::Close) => {
                         self.at += 1;
                         Ok(inner)
                     }
-                    _ => Err("missing ')' in condition".to_string()),
+                    _ => Err(self.error("missing ')' in condition")),
                 }
             }
             Token::Word(w @ ("1" | "all")) if self.eat_word("of") => self.quantifier(w == "all"),
-            Token::Word(w) if is_operator(w) => Err(format!("expected a selection, found '{w}'")),
-            Token::Word(w) => self.identifier(w),
-            other => Err(format!("unexpected {} in condition", describe(other))),
+            Token::Word(w) if is_operator(w) => {
+                Err(self.error_at(start, format!("expected a selection, found '{w}'")))
+            }
+            Token::Word(w) => self.identifier(w).map_err(|m| self.error_at(start, m)),
+            other => Err(self.error_at(
+                start,
+                format!("unexpected {} in condition", describe(other)),
+            )),
         }
     }
 
@@ -170,12 +234,12 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
-    fn quantifier(&mut self, all: bool) -> Result<Cond, String> {
+    fn quantifier(&mut self, all: bool) -> Result<Cond, CondError> {
         let Some(Token::Word(target)) = self.peek() else {
-            return Err("'of' needs a selection pattern or 'them'".to_string());
+            return Err(self.error("'of' needs a selection pattern or 'them'"));
         };
+        let ids = self.select(target).map_err(|m| self.error(m))?;
         self.at += 1;
-        let ids = self.select(target)?;
         Ok(if all {
             Cond::AllOf(ids)
         } else {
@@ -212,16 +276,36 @@ fn flatten(mut parts: Vec<Cond>, join: fn(Vec<Cond>) -> Cond) -> Cond {
     }
 }
 
-/// Whole-identifier match where `*` is any run.
+/// Whole-identifier match where `*` is any run. Iterative, so a pattern
+/// of many stars costs neither stack nor exponential time: on a mismatch
+/// only the last star takes one more character.
 fn wildcard(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
-            (0..=rest.len())
-                .filter(|&i| rest.is_char_boundary(i))
-                .any(|i| wildcard(tail, &rest[i..]))
-        }),
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let (mut p, mut n) = (0, 0);
+    // The token after the last star, and where in `name` its run ends.
+    let mut star = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                p += 1;
+                star = Some((p, n));
+            }
+            Some(&c) if c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((after, run_end)) => {
+                    star = Some((after, run_end + 1));
+                    p = after;
+                    n = run_end + 1;
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]
@@ -231,7 +315,7 @@ mod tests {
     const NAMES: [&str; 5] = ["sel", "orgs", "notepad", "filter_a", "_hidden"];
 
     fn p(text: &str) -> Result<Cond, String> {
-        parse(text, &NAMES)
+        parse(text, &NAMES).map_err(|e| e.message)
     }
 
     #[test]

@@ -221,41 +221,63 @@ fn classify(mut toks: Vec<Tok>) -> Shape {
 }
 
 /// Matches a whole text against tokens; `?` takes one character.
+///
+/// Iterative, in time about tokens times text: tokens are matched left to
+/// right, and on a mismatch only the last `*` seen takes one more
+/// character (an earlier star could absorb nothing the last one cannot),
+/// jumping to the next occurrence of the literal after it. No recursion,
+/// so a value of a hundred thousand `?` needs no stack.
 fn glob(toks: &[Tok], text: &str) -> bool {
-    match toks.split_first() {
-        None => text.is_empty(),
-        Some((Tok::Lit(lit), rest)) => text
-            .strip_prefix(lit.as_str())
-            .is_some_and(|tail| glob(rest, tail)),
-        Some((Tok::One, rest)) => {
-            let mut chars = text.chars();
-            chars.next().is_some() && glob(rest, chars.as_str())
+    let (mut t, mut at) = (0, 0);
+    // The token after the last star, and where its run of text ends.
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let step = match toks.get(t) {
+            None if at == text.len() => return true,
+            None => None,
+            Some(Tok::Star) => {
+                t += 1;
+                match next_start(toks.get(t), text, at) {
+                    Some(from) => {
+                        star = Some((t, from));
+                        at = from;
+                        continue;
+                    }
+                    None => return false,
+                }
+            }
+            Some(Tok::Lit(lit)) => text[at..].starts_with(lit.as_str()).then(|| at + lit.len()),
+            Some(Tok::One) => text[at..].chars().next().map(|c| at + c.len_utf8()),
+        };
+        match (step, star) {
+            (Some(next), _) => {
+                t += 1;
+                at = next;
+            }
+            (None, Some((after, run_end))) => {
+                let Some(c) = text[run_end..].chars().next() else {
+                    return false;
+                };
+                match next_start(toks.get(after), text, run_end + c.len_utf8()) {
+                    Some(from) => {
+                        star = Some((after, from));
+                        t = after;
+                        at = from;
+                    }
+                    None => return false,
+                }
+            }
+            (None, None) => return false,
         }
-        Some((Tok::Star, rest)) => star(rest, text),
     }
 }
 
-/// After a `*`: try every place the rest could start.
-fn star(rest: &[Tok], text: &str) -> bool {
-    match rest.first() {
-        None => true,
-        // Jump between occurrences of the next literal; they may overlap.
-        Some(Tok::Lit(lit)) => {
-            let mut from = 0;
-            while let Some(at) = text[from..].find(lit.as_str()) {
-                let start = from + at;
-                if glob(rest, &text[start..]) {
-                    return true;
-                }
-                from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-            }
-            false
-        }
-        _ => text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .any(|i| glob(rest, &text[i..])),
+/// Where, from `from` on, the tokens after a star could start: the next
+/// occurrence of their literal, or `from` itself.
+fn next_start(next: Option<&Tok>, text: &str, from: usize) -> Option<usize> {
+    match next {
+        Some(Tok::Lit(lit)) => text[from..].find(lit.as_str()).map(|i| from + i),
+        _ => Some(from),
     }
 }
 

@@ -184,7 +184,7 @@ fn conditions(c: &mut Compiler, node: &Node, names: &[&str]) -> Option<Cond> {
         };
         match condition::parse(text, names) {
             Ok(cond) => parts.push(cond),
-            Err(message) => c.error(text_node.pos, message),
+            Err(err) => c.error(text_node.pos, err.message),
         }
     }
     match parts.len() {

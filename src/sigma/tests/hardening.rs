@@ -86,3 +86,108 @@ fn the_prefilter_reads_numbers_as_the_matcher_does() {
         assert_eq!(out, [0], "{spelling} is offered");
     }
 }
+
+/// Runs `f` on a thread with a small stack, as rayon workers have, so a
+/// recursion that grows with the input shows as a crash here.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no crash")
+}
+
+fn condition_errors(condition: String) -> Vec<String> {
+    errors(&format!(
+        "logsource: {{product: test}}\ndetection:\n  sel:\n    a: 1\n  condition: {condition}\n"
+    ))
+}
+
+/// Parentheses and `not` nest at most 64 deep: deeper is a clean rule
+/// error, never a stack overflow in parsing or evaluation.
+#[test]
+fn deep_conditions_are_errors_not_crashes() {
+    let errs = on_small_stack(|| {
+        let parens = format!("{}sel{}", "(".repeat(10_000), ")".repeat(10_000));
+        let nots = format!("{}sel", "not ".repeat(50_000));
+        let mixed = "not (".repeat(5_000) + "sel" + &")".repeat(5_000);
+        [parens, nots, mixed].map(condition_errors)
+    });
+    for errs in errs {
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].contains("condition nests deeper than 64 levels"),
+            "{errs:?}"
+        );
+    }
+}
+
+/// At the limit the condition still parses and evaluates, on a small stack.
+#[test]
+fn conditions_up_to_the_limit_work() {
+    on_small_stack(|| {
+        let parens = format!("{}sel{}", "(".repeat(64), ")".repeat(64));
+        let r = rule(&format!(
+            "logsource: {{product: test}}\ndetection:\n  sel:\n    a: 1\n  condition: {parens}\n"
+        ));
+        assert!(fires(&r, json!({"a": 1})));
+        let even = format!("{}sel", "not ".repeat(64));
+        let r = rule(&format!(
+            "logsource: {{product: test}}\ndetection:\n  sel:\n    a: 1\n  condition: {even}\n"
+        ));
+        assert!(fires(&r, json!({"a": 1})));
+        assert!(!fires(&r, json!({"a": 2})));
+        let over = format!("{}sel{}", "(".repeat(65), ")".repeat(65));
+        assert!(condition_errors(over)[0].contains("deeper than 64"));
+    });
+}
+
+/// Other walks that grow with the input: a value of many `?` or `*`
+/// (matched against a long text), and a `1 of` pattern of many stars.
+#[test]
+fn long_patterns_need_no_stack_or_exponential_time() {
+    on_small_stack(|| {
+        let ones = sel(&format!("a: '{}'", "?".repeat(100_000)));
+        assert!(fires(&ones, json!({ "a": "x".repeat(100_000) })));
+        assert!(!fires(&ones, json!({ "a": "x".repeat(99_999) })));
+        let stars = sel(&format!("a: '{}b'", "*a".repeat(2_000)));
+        assert!(!fires(&stars, json!({ "a": "a".repeat(5_000) })));
+        assert!(fires(&stars, json!({ "a": "a".repeat(5_000) + "b" })));
+        let pattern = "*".repeat(50_000) + "s*l";
+        let r = rule(&format!(
+            "logsource: {{product: test}}\ndetection:\n  sel:\n    a: 1\n  condition: 1 of {pattern}\n"
+        ));
+        assert!(fires(&r, json!({"a": 1})));
+        let errs = condition_errors(format!("1 of {}x", "*a".repeat(5_000)));
+        assert!(errs[0].contains("matches no selection"), "{errs:?}");
+    });
+}
+
+/// The string matcher agrees with a regular expression on every pattern
+/// over `a`, `b`, `*`, `?` up to five tokens and every text up to five.
+#[test]
+fn glob_agrees_with_a_regex_reference() {
+    use crate::sigma::pattern::{parse, StrMatch};
+    fn all_strings(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..max {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+    let texts = all_strings(&['a', 'b'], 5);
+    for pattern in all_strings(&['a', 'b', '*', '?'], 5) {
+        let re = pattern.replace('*', ".*").replace('?', ".");
+        let re = regex::Regex::new(&format!("^(?s:{re})$")).unwrap();
+        let matcher = StrMatch::new(parse(&pattern), false);
+        for text in &texts {
+            assert_eq!(matcher.test(text), re.is_match(text), "{pattern} on {text}");
+        }
+    }
+}
