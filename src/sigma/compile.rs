@@ -27,7 +27,7 @@ impl Compiler<'_> {
     /// Compiles a selection; `None` when it had errors (already recorded).
     pub(crate) fn selection(&mut self, node: &Node) -> Option<Matcher> {
         match &node.kind {
-            Kind::Map(entries) => self.map(entries),
+            Kind::Map(entries) => self.map(node.pos, entries),
             Kind::Seq(items) => self.list(node.pos, items),
             Kind::Scalar { .. } if node.is_null() => {
                 self.error(node.pos, "selection is empty");
@@ -37,7 +37,13 @@ impl Compiler<'_> {
         }
     }
 
-    fn map(&mut self, entries: &[(Node, Node)]) -> Option<Matcher> {
+    /// A map of items, ANDed. An empty map would AND nothing and so match
+    /// every event: an error, like an empty list.
+    fn map(&mut self, pos: Pos, entries: &[(Node, Node)]) -> Option<Matcher> {
+        if entries.is_empty() {
+            self.error(pos, "selection is an empty map");
+            return None;
+        }
         let items: Vec<Option<Matcher>> = entries.iter().map(|(k, v)| self.entry(k, v)).collect();
         items
             .into_iter()
@@ -51,15 +57,16 @@ impl Compiler<'_> {
             self.error(pos, "selection is an empty list");
             return None;
         }
-        let (scalars, others): (Vec<Node>, Vec<Node>) =
-            items.iter().cloned().partition(|n| n.as_scalar().is_some());
+        let (scalars, others): (Vec<&Node>, Vec<&Node>) =
+            items.iter().partition(|n| n.as_scalar().is_some());
         let mut parts = Vec::new();
         if !scalars.is_empty() {
+            let scalars: Vec<Node> = scalars.into_iter().cloned().collect();
             parts.push(self.keywords(&scalars));
         }
-        for node in &others {
+        for node in others {
             parts.push(match &node.kind {
-                Kind::Map(entries) => self.map(entries),
+                Kind::Map(entries) => self.map(node.pos, entries),
                 _ => {
                     self.error(
                         node.pos,

@@ -191,3 +191,26 @@ fn glob_agrees_with_a_regex_reference() {
         }
     }
 }
+
+/// An empty map ANDs nothing and so would match every event: wherever a
+/// selection is expected it is an error with its position, in rules and
+/// in selections used elsewhere (contract patterns, fixture `where`).
+#[test]
+fn empty_map_selections_are_errors() {
+    for (body, at) in [("{}", "6:10"), ("[{}]", "6:11"), ("[{a: 1}, {}]", "6:19")] {
+        let errs = errors(&format!(
+            "logsource: {{product: test}}\ndetection:\n  sel:\n    a: 1\n  other: {body}\n  condition: sel or other\n"
+        ));
+        assert_eq!(errs, [format!("{at}: selection is an empty map")], "{body}");
+    }
+    let errs = errors(
+        "logsource: {product: test}\ndetection:\n  sel:\n    - a: 1\n    - {}\n  condition: sel\n",
+    );
+    assert_eq!(errs, ["6:7: selection is an empty map"]);
+    for (text, at) in [("{}", "1:1"), ("[{}]", "1:2"), ("- x\n- {}\n", "2:3")] {
+        let node = &parse_documents(text).unwrap()[0];
+        let errs = Selection::from_node(node, &CompileOptions::default()).unwrap_err();
+        let errs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(errs, [format!("{at}: selection is an empty map")], "{text}");
+    }
+}
