@@ -41,11 +41,11 @@ pub fn find(dir: &Path, tail: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Whether `path` lies inside `dir`, symlinks resolved.
-pub fn is_inside(path: &Path, dir: &Path) -> bool {
-    match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
-        (Ok(path), Ok(dir)) => path.starts_with(dir),
-        _ => path.starts_with(dir),
+/// Whether two paths name the same folder, symlinks resolved.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => normalise(a) == normalise(b),
     }
 }
 

@@ -371,3 +371,29 @@ fn sigma_regression_on_a_folder_without_rules_is_bad_input() {
     assert!(stdout.contains("no SigmaHQ rules found"), "{stdout}");
     assert!(stdout.contains("INCOMPLETE"), "{stdout}");
 }
+
+#[test]
+fn rules_in_a_category_folder_named_registry_still_load() {
+    // SigmaHQ keeps rules under rules/windows/registry/registry_set/...;
+    // only the registry's own files directly in <detections>/registry are
+    // not detections.
+    let (_dir, root) = scratch_copy();
+    let nested = root.join("detections/registry/registry_set");
+    std::fs::create_dir_all(&nested).expect("create folder");
+    let rule = std::fs::read_to_string(root.join("detections/plain-sigma.yml")).expect("read rule");
+    let rule = rule.replace(
+        "22222222-2222-4222-8222-222222222222",
+        "33333333-3333-4333-8333-333333333333",
+    );
+    std::fs::write(nested.join("registry_rule.yml"), rule).expect("write rule");
+    let report = build_report(&args(&root));
+    assert!(
+        report
+            .problems
+            .iter()
+            .all(|p| !p.file.ends_with("data_sources.yml")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.totals.detections, 3, "{:?}", report.problems);
+}

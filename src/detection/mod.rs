@@ -127,8 +127,9 @@ fn duplicate_id(detection: &Detection) -> Problem {
     )
 }
 
-/// The detection files under `dir`, sorted.
-fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+/// The detection files under `dir` (or `dir` itself, when it is a file),
+/// sorted, registry files aside.
+pub fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
     if dir.is_file() {
         return Ok(vec![dir.to_path_buf()]);
     }
@@ -139,7 +140,7 @@ fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
     let registry = dir.join(registry::REGISTRY_DIR);
     let mut files = crate::paths::find(dir, "**/*.yml");
     files.extend(crate::paths::find(dir, "**/*.yaml"));
-    files.retain(|path| !crate::paths::is_inside(path, &registry));
+    files.retain(|path| !registry::is_registry_file(path, &registry));
     files.sort();
     Ok(files)
 }

@@ -17,6 +17,29 @@ use crate::yaml::Pos;
 /// The registry folder inside a detections folder.
 pub const REGISTRY_DIR: &str = "registry";
 
+/// The files a registry folder may hold; nothing else in it is skipped.
+const REGISTRY_FILES: &[&str] = &[
+    "data_sources",
+    "owners",
+    "actions",
+    "logsources",
+    "placeholders",
+    "lint",
+];
+
+/// Whether `path` is one of the registry's own files. Only those are
+/// skipped when detections load: SigmaHQ keeps a rule category in a folder
+/// named `registry` (`rules/windows/registry/registry_set/...`), and those
+/// rules must load.
+pub fn is_registry_file(path: &Path, registry_dir: &Path) -> bool {
+    let named = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| REGISTRY_FILES.contains(&stem));
+    let parent = path.parent().unwrap_or(Path::new(""));
+    named && crate::paths::same_dir(parent, registry_dir)
+}
+
 /// One registered data source.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::problem::{Problem, Skipped};
+use crate::problem::Problem;
 use crate::sigma::CompileOptions;
 pub use diagnostic::{Diagnostic, LintReport};
 use source::SourceFile;
@@ -193,24 +193,13 @@ fn keep_sources(report: &mut LintReport, files: &mut [SourceFile], diagnostics: 
 fn detection_files(inputs: &Inputs, registry: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in &inputs.detections {
-        if !dir.is_dir() {
-            problems.push(Problem::new(
-                dir,
-                None,
-                Skipped::Detection,
-                "detections folder not found",
-            ));
-            continue;
-        }
-        for ext in ["yml", "yaml"] {
-            let pattern = format!(
-                "{}/**/*.{ext}",
-                glob::Pattern::escape(&dir.to_string_lossy())
-            );
-            let found = glob::glob(&pattern).into_iter().flatten().flatten();
-            let own_registry = registry::default_dir(dir);
-            let wanted = |p: &PathBuf| !p.starts_with(registry) && !p.starts_with(&own_registry);
-            files.extend(found.filter(wanted));
+        match crate::detection::detection_files(dir) {
+            Ok(found) => {
+                let explicit =
+                    |p: &PathBuf| !crate::detection::registry::is_registry_file(p, registry);
+                files.extend(found.into_iter().filter(explicit));
+            }
+            Err(problem) => problems.push(problem),
         }
     }
     files.sort();
