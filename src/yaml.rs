@@ -42,6 +42,9 @@ impl Pos {
 pub enum Style {
     Plain,
     Quoted,
+    /// A literal (`|`) or folded (`>`) block scalar, always a string; its
+    /// position is where its text starts, and its text may span lines.
+    Block,
 }
 
 /// One node of a YAML document.
@@ -216,6 +219,7 @@ impl MarkedEventReceiver for TreeBuilder {
             Event::Scalar(text, style, anchor, _) => {
                 let style = match style {
                     TScalarStyle::Plain => Style::Plain,
+                    TScalarStyle::Literal | TScalarStyle::Folded => Style::Block,
                     _ => Style::Quoted,
                 };
                 let node = Node {

@@ -10,7 +10,7 @@ use super::condition::{self, Cond};
 use super::matcher::Matcher;
 use super::{CompileOptions, LogSource, Rule, RuleError};
 use crate::event::Event;
-use crate::yaml::{Kind, Node};
+use crate::yaml::{Kind, Node, Pos, Style};
 
 /// Named selections and the condition over them.
 #[derive(Debug)]
@@ -166,6 +166,32 @@ pub(crate) fn detection(c: &mut Compiler, node: &Node) -> Option<Detection> {
     })
 }
 
+/// Where the token at byte `offset` of a condition scalar was written: on
+/// the scalar's line for a plain or quoted scalar on one line (past the
+/// opening quote), else the scalar's own position (for a block scalar, the
+/// start of its text). A plain or quoted scalar folded from several lines,
+/// or a double-quoted one with escapes, can still be off.
+fn token_pos(node: &Node, text: &str, offset: usize) -> Pos {
+    let quote = match &node.kind {
+        Kind::Scalar {
+            style: Style::Plain,
+            ..
+        } => 0,
+        Kind::Scalar {
+            style: Style::Quoted,
+            ..
+        } => 1,
+        _ => return node.pos,
+    };
+    match text.get(..offset) {
+        Some(before) if !text.contains('\n') => Pos {
+            line: node.pos.line,
+            col: node.pos.col + quote + before.chars().count(),
+        },
+        _ => node.pos,
+    }
+}
+
 /// One condition, or a list of them ORed.
 fn conditions(c: &mut Compiler, node: &Node, names: &[&str]) -> Option<Cond> {
     let texts: Vec<&Node> = match &node.kind {
@@ -184,7 +210,7 @@ fn conditions(c: &mut Compiler, node: &Node, names: &[&str]) -> Option<Cond> {
         };
         match condition::parse(text, names) {
             Ok(cond) => parts.push(cond),
-            Err(err) => c.error(text_node.pos, err.message),
+            Err(err) => c.error(token_pos(text_node, text, err.offset), err.message),
         }
     }
     match parts.len() {

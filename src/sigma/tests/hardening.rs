@@ -214,3 +214,58 @@ fn empty_map_selections_are_errors() {
         assert_eq!(errs, [format!("{at}: selection is an empty map")], "{text}");
     }
 }
+
+/// A condition error points at the token at fault: on its line and column
+/// for a one-line plain or quoted condition, at the start of the text for a
+/// block scalar (whose line breaks the engine does not see).
+#[test]
+fn condition_errors_point_at_the_bad_token() {
+    let head = "logsource: {product: test}\ndetection:\n  sel:\n    a: 1\n";
+    let cases = [
+        // line 6 (a title line is added), `condition: ` ends at column 14.
+        (
+            "  condition: sel and AND x\n",
+            "6:22: undefined identifier 'AND'",
+        ),
+        (
+            "  condition: sel and missing\n",
+            "6:22: undefined identifier 'missing'",
+        ),
+        ("  condition: 'sel or (sel'\n", "6:26: missing ')'"),
+        (
+            "  condition: \"sel and 1 of x*\"\n",
+            "6:28: 'x*' matches no selection",
+        ),
+        (
+            "  condition: sel and\n",
+            "6:21: the condition ends too early",
+        ),
+        (
+            "  condition: >\n    sel and\n    AND x\n",
+            "7:5: undefined identifier 'AND'",
+        ),
+        (
+            "  condition: >-\n    sel and AND x\n",
+            "7:5: undefined identifier 'AND'",
+        ),
+        (
+            "  condition:\n    - sel\n    - sel or ors\n",
+            "8:14: undefined identifier 'ors'",
+        ),
+    ];
+    for (condition, want) in cases {
+        let errs = errors(&format!("{head}{condition}"));
+        assert_eq!(errs.len(), 1, "{condition}: {errs:?}");
+        assert!(errs[0].starts_with(want), "{condition}: {errs:?}");
+    }
+    let nested = format!(
+        "  condition: sel or {}sel{}\n",
+        "(".repeat(70),
+        ")".repeat(70)
+    );
+    let errs = errors(&format!("{head}{nested}"));
+    assert!(
+        errs[0].starts_with("6:85: condition nests deeper"),
+        "{errs:?}"
+    );
+}
