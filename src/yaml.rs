@@ -79,15 +79,28 @@ pub fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
+/// How deeply sequences and mappings may nest. yaml-rust2 bounds flow
+/// nesting (255) but not block nesting, and its `load` recurses once a
+/// level: ~1,000 nested `- ` overflowed the stack. Events are read in a
+/// loop here, and the tree (whose clone and drop recurse) stays shallow.
+pub const MAX_DEPTH: usize = 128;
+
 /// Parses every document of a YAML stream.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let source = without_bom(source);
     let mut builder = TreeBuilder::default();
     let mut parser = Parser::new_from_str(source);
-    parser.load(&mut builder, true).map_err(|e| YamlError {
-        pos: Pos::from_marker(*e.marker()),
-        message: e.info().to_string(),
-    })?;
+    while builder.error.is_none() {
+        let (event, mark) = parser.next_token().map_err(|e| YamlError {
+            pos: Pos::from_marker(*e.marker()),
+            message: e.info().to_string(),
+        })?;
+        let end = event == Event::StreamEnd;
+        builder.on_event(event, mark);
+        if end {
+            break;
+        }
+    }
     match builder.error {
         Some(err) => Err(err),
         None => Ok(builder.documents),
@@ -228,10 +241,15 @@ impl MarkedEventReceiver for TreeBuilder {
                 };
                 self.finish(node, anchor);
             }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.fail(pos, format!("nesting deeper than {MAX_DEPTH} levels"))
+            }
             Event::SequenceStart(anchor, _) => self.stack.push(Open::Seq(pos, Vec::new(), anchor)),
             Event::MappingStart(anchor, _) => {
                 self.stack.push(Open::Map(pos, Vec::new(), None, anchor))
             }
+            // Anchors belong to their document.
+            Event::DocumentStart => self.anchors.clear(),
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             Event::Alias(id) => match self.anchors.get(&id) {
                 Some(node) => {
@@ -346,6 +364,31 @@ mod tests {
         let docs = parse_documents("\u{feff}title: x\n").unwrap();
         let (key, _) = docs[0].get_entry("title").unwrap();
         assert_eq!(key.pos, Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let block = format!("a:\n{}x\n", "- ".repeat(100_000));
+                let flow = format!("a: {}x{}\n", "[".repeat(200), "]".repeat(200));
+                [block, flow].map(|text| parse_documents(&text).unwrap_err().message)
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        for message in deep {
+            assert_eq!(message, "nesting deeper than 128 levels");
+        }
+        let ok = format!("a: {}x{}\n", "[".repeat(127), "]".repeat(127));
+        assert!(parse_documents(&ok).is_ok());
+    }
+
+    #[test]
+    fn anchors_do_not_reach_into_the_next_document() {
+        assert!(parse_documents("a: &x 1\n---\nb: *x\n").is_err());
+        assert!(parse_documents("a: &x 1\nb: *x\n").is_ok());
     }
 
     #[test]
