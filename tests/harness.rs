@@ -397,3 +397,16 @@ fn rules_in_a_category_folder_named_registry_still_load() {
     );
     assert_eq!(report.totals.detections, 3, "{:?}", report.problems);
 }
+
+#[test]
+fn the_readme_shows_the_real_summary_line_of_the_main_job() {
+    let readme = std::fs::read_to_string("README.md").expect("read README");
+    let shown = readme
+        .lines()
+        .find(|l| l.starts_with("PASS: "))
+        .expect("a PASS line in the README");
+    let (out, code) = run_binary(Path::new("."), &[]);
+    assert_eq!(code, 0, "{out}");
+    let real = out.lines().last().expect("summary line");
+    assert_eq!(shown, real, "update the README's example output");
+}
