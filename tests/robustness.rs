@@ -13,10 +13,29 @@ use firedrill::yaml;
 /// and exercise the Sigma parser and compiler.
 fn modifier() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "", "|contains", "|startswith", "|endswith", "|all", "|re", "|re|i", "|base64",
-        "|base64offset|contains", "|wide|base64", "|windash|contains", "|cidr", "|exists",
-        "|cased", "|neq", "|fieldref", "|lt", "|gte", "|expand", "|hour", "|bogus",
-        "|contains|all|windash", "|utf16be|base64offset|contains",
+        "",
+        "|contains",
+        "|startswith",
+        "|endswith",
+        "|all",
+        "|re",
+        "|re|i",
+        "|base64",
+        "|base64offset|contains",
+        "|wide|base64",
+        "|windash|contains",
+        "|cidr",
+        "|exists",
+        "|cased",
+        "|neq",
+        "|fieldref",
+        "|lt",
+        "|gte",
+        "|expand",
+        "|hour",
+        "|bogus",
+        "|contains|all|windash",
+        "|utf16be|base64offset|contains",
     ])
 }
 
@@ -34,15 +53,28 @@ fn value() -> impl Strategy<Value = String> {
 
 fn condition() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "sel", "not sel", "sel and kw", "1 of s*", "all of them", "sel or (kw and not sel)",
-        "1 of x*", "sel | count() > 1", "SEL", "sel and", "(sel", "undefined",
+        "sel",
+        "not sel",
+        "sel and kw",
+        "1 of s*",
+        "all of them",
+        "sel or (kw and not sel)",
+        "1 of x*",
+        "sel | count() > 1",
+        "SEL",
+        "sel and",
+        "(sel",
+        "undefined",
     ])
     .prop_map(str::to_string)
 }
 
 fn rule_text() -> impl Strategy<Value = String> {
-    (prop::collection::vec((modifier(), prop::collection::vec(value(), 1..3)), 1..4), condition()).prop_map(
-        |(items, condition)| {
+    (
+        prop::collection::vec((modifier(), prop::collection::vec(value(), 1..3)), 1..4),
+        condition(),
+    )
+        .prop_map(|(items, condition)| {
             let mut text = String::from("title: t\nlogsource: {product: p}\ndetection:\n  sel:\n");
             for (i, (modifier, values)) in items.iter().enumerate() {
                 text.push_str(&format!("    f{i}{modifier}:\n"));
@@ -53,8 +85,7 @@ fn rule_text() -> impl Strategy<Value = String> {
             text.push_str("  kw:\n    - 'abc'\n");
             text.push_str(&format!("  condition: {condition}\n"));
             text
-        },
-    )
+        })
 }
 
 fn event() -> impl Strategy<Value = serde_json::Value> {
@@ -72,7 +103,8 @@ fn event() -> impl Strategy<Value = serde_json::Value> {
                 .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     });
-    prop::collection::btree_map("f[0-3]", value, 0..5).prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+    prop::collection::btree_map("f[0-3]", value, 0..5)
+        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
 }
 
 proptest! {
