@@ -327,18 +327,7 @@ fn match_event(
 }
 
 fn alert(detection: &Detection, pos: Position, event: &Event) -> Alert {
-    let context = detection
-        .contract
-        .first_context
-        .iter()
-        .map(|field| {
-            let value = match event.first_value(field) {
-                Some(v) => ContextValue::Present(v.clone()),
-                None => ContextValue::Unavailable(Unavailable),
-            };
-            (field.clone(), value)
-        })
-        .collect();
+    let context = first_context(&detection.contract, event);
     Alert {
         event: pos.index,
         line: pos.line,

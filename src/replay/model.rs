@@ -47,6 +47,25 @@ impl Serialize for Unavailable {
 /// How a missing first-context field is written.
 pub const UNAVAILABLE: &str = "<unavailable>";
 
+/// The contract's `first_context` fields as an alert on `event` shows
+/// them, in declared order; a missing field is shown as unavailable.
+pub fn first_context(
+    contract: &crate::detection::Contract,
+    event: &crate::event::Event,
+) -> Vec<(String, ContextValue)> {
+    contract
+        .first_context
+        .iter()
+        .map(|field| {
+            let value = match event.first_value(field) {
+                Some(v) => ContextValue::Present(v.clone()),
+                None => ContextValue::Unavailable(Unavailable),
+            };
+            (field.clone(), value)
+        })
+        .collect()
+}
+
 /// One detection firing on one event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alert {

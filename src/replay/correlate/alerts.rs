@@ -20,18 +20,7 @@ pub(super) fn alert(c: &CorrelationDetection, label: &Label, o: &Occurrence) -> 
             None => Outcome::FalsePositive,
         }
     };
-    let context = c
-        .contract
-        .first_context
-        .iter()
-        .map(|field| {
-            let value = match event.first_value(field) {
-                Some(v) => ContextValue::Present(v.clone()),
-                None => ContextValue::Unavailable(Unavailable),
-            };
-            (field.clone(), value)
-        })
-        .collect();
+    let context = first_context(&c.contract, event);
     Alert {
         event: o.position,
         line: o.line,
