@@ -3,6 +3,8 @@
 //! their own file, chain on each other and read times in several forms;
 //! then broken documents and untimed events, each reported with its place.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
@@ -108,23 +110,7 @@ fn the_report_is_identical_whatever_the_thread_count() {
 
 /// Copies the library into a temporary folder a test may change.
 fn scratch_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("correlation");
-    copy_dir(Path::new(LIBRARY), &root);
-    (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy file");
-        }
-    }
+    common::scratch_copy(LIBRARY, "correlation")
 }
 
 fn messages(report: &Report) -> Vec<String> {

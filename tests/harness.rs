@@ -2,6 +2,8 @@
 //! same report whatever the thread count, snapshot diffs, bad input, and
 //! the exit codes of the binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,25 +25,9 @@ fn args(root: &Path) -> TestArgs {
     }
 }
 
-/// Copies the small library into a temporary folder a test may change.
+/// Copies the library into a temporary folder a test may change.
 fn scratch_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("mini");
-    copy_dir(Path::new(MINI), &root);
-    (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy file");
-        }
-    }
+    common::scratch_copy(MINI, "mini")
 }
 
 fn run_binary(root: &Path, extra: &[&str]) -> (String, i32) {
