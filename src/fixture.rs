@@ -52,6 +52,13 @@ pub struct Expectation {
 }
 
 impl Fixture {
+    /// Every detection the label names: each expectation, then each
+    /// `quiet` entry (with no expectation).
+    pub fn references(&self) -> impl Iterator<Item = (&Reference, Option<&Expectation>)> {
+        let expected = self.expect.iter().map(|e| (&e.reference, Some(e)));
+        expected.chain(self.quiet.iter().map(|r| (r, None)))
+    }
+
     /// Where this fixture's alert snapshot lives.
     pub fn snapshot_path(&self) -> PathBuf {
         let label = self.label_file.to_string_lossy();

@@ -236,12 +236,7 @@ fn read_labels(
     labels: &mut BTreeMap<&str, Label>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let named = fixture
-        .expect
-        .iter()
-        .map(|e| (&e.reference, Some(e)))
-        .chain(fixture.quiet.iter().map(|r| (r, None)));
-    for (reference, expectation) in named {
+    for (reference, expectation) in fixture.references() {
         let Some(c) = library.correlation(&reference.detection) else {
             continue;
         };

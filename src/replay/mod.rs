@@ -167,12 +167,7 @@ fn participants<'a>(
     if participants.is_empty() && !correlated {
         problems.push(untested_data_source(library, fixture));
     }
-    let named = fixture
-        .expect
-        .iter()
-        .map(|e| (&e.reference, Some(e)))
-        .chain(fixture.quiet.iter().map(|r| (r, None)));
-    for (reference, expectation) in named {
+    for (reference, expectation) in fixture.references() {
         let Some(p) = participants
             .iter_mut()
             .find(|p| p.detection.key == reference.detection)
@@ -378,21 +373,6 @@ fn outcome(
     let empty = BTreeSet::new();
     let fired = fired.unwrap_or(&empty);
     let key = &participant.detection.key;
-    let mut outcome = DetectionOutcome {
-        detection: key.clone(),
-        quiet: participant.quiet,
-        hits: fired.intersection(&participant.expected).copied().collect(),
-        misses: participant.expected.difference(fired).copied().collect(),
-        ..DetectionOutcome::default()
-    };
-    for alert in alerts.iter().filter(|a| &a.detection == key) {
-        match alert.outcome {
-            Outcome::Hit => {}
-            Outcome::ExpectedFalsePositive { .. } => {
-                outcome.expected_false_positives.push(alert.event)
-            }
-            Outcome::FalsePositive => outcome.false_positives.push(alert.event),
-        }
-    }
-    outcome
+    let own = alerts.iter().filter(|a| &a.detection == key);
+    DetectionOutcome::tally(key, participant.quiet, &participant.expected, fired, own)
 }

@@ -100,6 +100,34 @@ pub struct DetectionOutcome {
 }
 
 impl DetectionOutcome {
+    /// Counts one detection's result from the events it must fire on, the
+    /// events it fired on, and its own alerts (whose outcomes are set).
+    pub fn tally<'a>(
+        detection: &str,
+        quiet: bool,
+        expected: &std::collections::BTreeSet<usize>,
+        fired: &std::collections::BTreeSet<usize>,
+        alerts: impl IntoIterator<Item = &'a Alert>,
+    ) -> DetectionOutcome {
+        let mut outcome = DetectionOutcome {
+            detection: detection.to_string(),
+            quiet,
+            hits: fired.intersection(expected).copied().collect(),
+            misses: expected.difference(fired).copied().collect(),
+            ..DetectionOutcome::default()
+        };
+        for alert in alerts {
+            match alert.outcome {
+                Outcome::Hit => {}
+                Outcome::ExpectedFalsePositive { .. } => {
+                    outcome.expected_false_positives.push(alert.event)
+                }
+                Outcome::FalsePositive => outcome.false_positives.push(alert.event),
+            }
+        }
+        outcome
+    }
+
     /// Puts every list in event order (correlations report in time order).
     pub fn sort(&mut self) {
         self.hits.sort_unstable();

@@ -40,23 +40,7 @@ pub(super) fn outcome(
     alerts: &[Alert],
 ) -> DetectionOutcome {
     let fired: BTreeSet<usize> = alerts.iter().map(|a| a.event).collect();
-    let mut outcome = DetectionOutcome {
-        detection: c.key.clone(),
-        quiet: label.quiet,
-        hits: fired.intersection(&label.expected).copied().collect(),
-        misses: label.expected.difference(&fired).copied().collect(),
-        ..DetectionOutcome::default()
-    };
-    for alert in alerts {
-        match alert.outcome {
-            Outcome::Hit => {}
-            Outcome::ExpectedFalsePositive { .. } => {
-                outcome.expected_false_positives.push(alert.event)
-            }
-            Outcome::FalsePositive => outcome.false_positives.push(alert.event),
-        }
-    }
-    outcome
+    DetectionOutcome::tally(&c.key, label.quiet, &label.expected, &fired, alerts)
 }
 
 /// A correlation's line in the per-detection summary, before counting.
