@@ -4,10 +4,11 @@
 //! Each part of a rule is read for text that any event it matches must
 //! contain in some value: a string pattern needs its longest literal run,
 //! an OR needs one of its branches' literals, an AND needs the literals of
-//! any one branch (the most selective is kept). Anything that can hold
-//! without a known text — `not`, regexes, numbers, comparisons, `null`,
-//! `exists`, `fieldref`, a bare `*` — needs nothing, and a rule that needs
-//! nothing is evaluated on every event. The result must only ever be too
+//! any one branch (the most selective is kept). A test with no usable
+//! text (a regex, a comparison, a bare `*`) still needs its field to hold a
+//! scalar value. Anything that can hold on an event lacking the field —
+//! `not`, `null`, `exists`, keywords without text — needs nothing, and a
+//! rule that needs nothing is evaluated on every event. The result must only ever be too
 //! permissive, never too strict: a wrongly skipped rule is a lost alert.
 
 use std::collections::BTreeSet;
@@ -24,6 +25,10 @@ pub(crate) enum Lit {
     Text { field: Option<String>, text: String },
     /// Is the value of a number, or of a string of digits.
     Int { field: String, value: i64 },
+    /// Is any value of the field at all, other than null, a list or an
+    /// object: what a test with no usable text (a regex, a comparison, a
+    /// short pattern) cannot hold without.
+    Has { field: String },
 }
 
 /// One literal of these is held by some value of the event.
@@ -69,6 +74,8 @@ fn strength(lit: &Lit) -> usize {
         Lit::Text { text, .. } => text.len().min(8),
         // Event ids: a handful of values cover most events.
         Lit::Int { .. } => 4,
+        // Whole families of events carry the field.
+        Lit::Has { .. } => 1,
     }
 }
 
@@ -143,22 +150,30 @@ fn group(g: &Group, field: Option<&str>) -> Need {
 }
 
 fn leaf(l: &Leaf, field: Option<&str>) -> Need {
-    match l {
+    let text = match l {
+        // Holds on a missing field: nothing is required.
+        Leaf::Null => return Need::Unknown,
         Leaf::Str(pattern) => pattern
             .required_literal()
             .filter(|text| text.len() >= MIN_TEXT)
-            .map_or(Need::Unknown, |text| {
-                let field = field.map(str::to_string);
-                Need::literal(Lit::Text { field, text })
+            .map(|text| Lit::Text {
+                field: field.map(str::to_string),
+                text,
             }),
         Leaf::Num { text, .. } => number(text, field),
-        Leaf::Null
-        | Leaf::Regex(_)
+        Leaf::Regex(_)
         | Leaf::Cidr(_)
         | Leaf::Cmp(..)
         | Leaf::Time { .. }
-        | Leaf::FieldRef { .. } => Need::Unknown,
-    }
+        | Leaf::FieldRef { .. } => None,
+    };
+    // Every other leaf tests the text or number of a scalar value.
+    let has = || {
+        field.map(|f| Lit::Has {
+            field: f.to_string(),
+        })
+    };
+    text.or_else(has).map_or(Need::Unknown, Need::literal)
 }
 
 /// An OR: whichever branch holds, one clause of it holds, so the union of
@@ -196,15 +211,12 @@ fn all(needs: impl Iterator<Item = Need>) -> Need {
 
 /// A plain number matches a JSON number of the same value or the same
 /// text; for a small integer both hold that integer (the scan reads
-/// numbers and strings of digits as integers). Other numbers need nothing.
-fn number(text: &str, field: Option<&str>) -> Need {
-    match (small_integer(text), field) {
-        (Some(value), Some(field)) => Need::literal(Lit::Int {
-            field: field.to_string(),
-            value,
-        }),
-        _ => Need::Unknown,
-    }
+/// numbers and strings of digits as integers).
+fn number(text: &str, field: Option<&str>) -> Option<Lit> {
+    Some(Lit::Int {
+        field: field?.to_string(),
+        value: small_integer(text)?,
+    })
 }
 
 /// An optional `-` and one to nine digits, read as an integer.

@@ -16,6 +16,7 @@ struct Pending {
     texts: Vec<String>,
     text_ids: Vec<u32>,
     ints: Vec<(i64, u32)>,
+    has: Option<u32>,
 }
 
 /// Literal and clause numbering while rules are read.
@@ -55,6 +56,7 @@ impl Builder {
                 let pending = self.scopes.entry(Some(field)).or_default();
                 pending.ints.push((value, id));
             }
+            Lit::Has { field } => self.scopes.entry(Some(field)).or_default().has = Some(id),
         }
         id
     }
@@ -101,7 +103,7 @@ fn place_scopes(
 ) -> Option<()> {
     let built: Vec<(Option<String>, Option<Scope>)> = pending
         .into_par_iter()
-        .map(|(field, p)| (field, Scope::new(&p.texts, p.text_ids, p.ints)))
+        .map(|(field, p)| (field, Scope::new(&p.texts, p.text_ids, p.ints, p.has)))
         .collect();
     for (field, scope) in built {
         let scope = scope?;

@@ -15,6 +15,19 @@ use super::super::pattern::fold;
 /// grow too large to build quickly.
 const RAW_ASCII_MAX: usize = 1000;
 
+/// Up to this many texts, a scope's automaton is a DFA: one table lookup
+/// per byte, about a quarter faster to scan than the NFA on the SigmaHQ
+/// Windows rules. Larger sets build slowly as DFAs and scan no faster.
+const DFA_MAX: usize = 300;
+
+fn kind(texts: usize) -> AhoCorasickKind {
+    if texts <= DFA_MAX {
+        AhoCorasickKind::DFA
+    } else {
+        AhoCorasickKind::ContiguousNFA
+    }
+}
+
 /// The literals of one field (or of every value, for keywords).
 #[derive(Debug, Default)]
 pub(super) struct Scope {
@@ -26,6 +39,8 @@ pub(super) struct Scope {
     text_ids: Vec<u32>,
     /// Integers and their literal ids, sorted.
     ints: Vec<(i64, u32)>,
+    /// The literal id of "the field holds a scalar", if a rule needs it.
+    has: Option<u32>,
 }
 
 impl Scope {
@@ -35,6 +50,7 @@ impl Scope {
         texts: &[String],
         text_ids: Vec<u32>,
         mut ints: Vec<(i64, u32)>,
+        has: Option<u32>,
     ) -> Option<Scope> {
         let raw_ascii = texts.len() <= RAW_ASCII_MAX;
         let searcher = match texts {
@@ -42,7 +58,7 @@ impl Scope {
             _ => Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .kind(Some(kind(texts.len())))
                     .ascii_case_insensitive(raw_ascii)
                     .build(texts)
                     .ok()?,
@@ -54,15 +70,21 @@ impl Scope {
             raw_ascii,
             text_ids,
             ints,
+            has,
         })
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.searcher.is_none() && self.ints.is_empty()
+        self.searcher.is_none() && self.ints.is_empty() && self.has.is_none()
     }
 
     /// Reports the id of every literal `value` holds; `text` is scratch.
     pub(super) fn scan(&self, value: &Value, text: &mut String, found: &mut impl FnMut(u32)) {
+        if let Some(id) = self.has {
+            if matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+                found(id);
+            }
+        }
         if !self.ints.is_empty() {
             if let Some(n) = integer(value) {
                 if let Ok(at) = self.ints.binary_search_by_key(&n, |&(k, _)| k) {

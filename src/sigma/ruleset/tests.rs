@@ -21,6 +21,12 @@ fn text(field: Option<&str>, t: &str) -> Lit {
     }
 }
 
+fn has(field: &str) -> Lit {
+    Lit::Has {
+        field: field.to_string(),
+    }
+}
+
 fn clauses(need: Need) -> Vec<BTreeSet<Lit>> {
     match need {
         Need::All(clauses) => clauses,
@@ -44,27 +50,36 @@ fn not_needs_nothing_and_leaves_the_other_branch() {
 }
 
 #[test]
-fn regexes_comparisons_null_and_exists_need_nothing() {
-    for body in [
-        "CommandLine|re: 'abc.*'",
-        "EventID|gt: 4000",
-        "EventID|lte: 10",
-        "Image: null",
-        "Image|exists: true",
-        "Image|fieldref: ParentImage",
-        "Image|cidr: 10.0.0.0/8",
-        "Image: '*'",
-        "Image: ''",
-        "Image|neq: x",
-    ] {
+fn null_exists_and_negations_need_nothing() {
+    for body in ["Image: null", "Image|exists: true", "Image|neq: x"] {
         assert_eq!(prefilter::rule(&sel(body)), Need::Unknown, "{body}");
     }
 }
 
 #[test]
-fn a_regex_beside_a_string_keeps_the_string() {
+fn tests_without_text_need_their_field_to_hold_a_value() {
+    for (body, field) in [
+        ("CommandLine|re: 'abc.*'", "CommandLine"),
+        ("EventID|gt: 4000", "EventID"),
+        ("EventID|lte: 10", "EventID"),
+        ("Image|fieldref: ParentImage", "Image"),
+        ("Image|cidr: 10.0.0.0/8", "Image"),
+        ("Image: '*'", "Image"),
+        ("Image: ''", "Image"),
+        ("EventID: 1.5", "EventID"),
+    ] {
+        let want = vec![BTreeSet::from([has(field)])];
+        assert_eq!(clauses(prefilter::rule(&sel(body))), want, "{body}");
+    }
+}
+
+#[test]
+fn a_regex_beside_a_string_ranks_after_the_string() {
     let r = sel("CommandLine|re: 'a.c'\nImage|endswith: '\\cmd.exe'");
-    let want = vec![BTreeSet::from([text(Some("Image"), "\\cmd.exe")])];
+    let want = vec![
+        BTreeSet::from([text(Some("Image"), "\\cmd.exe")]),
+        BTreeSet::from([has("CommandLine")]),
+    ];
     assert_eq!(clauses(prefilter::rule(&r)), want);
 }
 
@@ -94,14 +109,17 @@ fn plain_small_numbers_are_integers_of_their_field() {
         value: 4688,
     }])];
     assert_eq!(clauses(prefilter::rule(&r)), want);
-    assert_eq!(prefilter::rule(&sel("EventID: 1.5")), Need::Unknown);
-    assert_eq!(prefilter::rule(&sel("EventID: 12345678901")), Need::Unknown);
+    let big = prefilter::rule(&sel("EventID: 12345678901"));
+    assert_eq!(clauses(big), vec![BTreeSet::from([has("EventID")])]);
 }
 
 #[test]
-fn an_or_with_a_literal_free_branch_needs_nothing() {
-    let r = two("Image: x.exe", "EventID|gt: 3", "a or b");
+fn an_or_with_a_value_free_branch_needs_nothing() {
+    let r = two("Image: x.exe", "EventID: null", "a or b");
     assert_eq!(prefilter::rule(&r), Need::Unknown);
+    let r = two("Image: x.exe", "EventID|gt: 3", "a or b");
+    let want = BTreeSet::from([text(Some("Image"), "x.exe"), has("EventID")]);
+    assert_eq!(clauses(prefilter::rule(&r)), vec![want]);
     let r = two("Image: x.exe", "User: bob", "1 of them");
     assert_eq!(clauses(prefilter::rule(&r))[0].len(), 2);
 }
@@ -189,6 +207,12 @@ const RULES: &[&str] = &[
     "User|fieldref: Image",
     "Image|neq: 'x'",
     "Image: 'C:\\*\\cmd.exe'",
+    "EventID|lt: 4000",
+    "Image: '*'",
+    "User: ''",
+    "User|cidr: 10.0.0.0/8",
+    "actor.name|re: '^b.b$'",
+    "EventID: 12345678901",
 ];
 
 fn generated_rules() -> Vec<Rule> {
@@ -213,8 +237,15 @@ fn value() -> impl Strategy<Value = Value> {
             "3x -c y",
             "bob",
             "4688",
+            "",
+            "10.1.2.3",
         ])
         .prop_map(|s| json!(s)),
+        Just(json!(true)),
+        Just(json!(["bob", null])),
+        Just(json!([])),
+        Just(json!({"name": "bob"})),
+        Just(json!([{"name": "bib"}, 12345678901i64])),
         prop::sample::select(vec![1i64, 4688, 4000, 3999]).prop_map(|n| json!(n)),
         Just(json!(4688.0)),
         Just(Value::Null),
@@ -222,7 +253,14 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 fn event() -> impl Strategy<Value = Value> {
-    let fields = prop::sample::select(vec!["Image", "CommandLine", "User", "EventID"]);
+    let fields = prop::sample::select(vec![
+        "Image",
+        "CommandLine",
+        "User",
+        "EventID",
+        "actor",
+        "actor.name",
+    ]);
     prop::collection::btree_map(fields, value(), 0..4)
         .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
 }
