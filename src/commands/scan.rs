@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::cli::ScanArgs;
 use crate::detection::{load_library, placeholders, Detection};
-use crate::event::reader::{self, Chunk, Format, ItemStream, Position, Records};
+use crate::event::reader::{self, Chunk, Format, PendingStream, Position, Records};
 use crate::event::Event;
 use crate::exit::Status;
 use crate::logsource::{Gate, LogsourceMap};
@@ -94,12 +94,12 @@ fn scan_sources(
 ) -> io::Result<()> {
     if args.logs.is_empty() {
         let input = BufReader::new(io::stdin());
-        let stream: ItemStream = Box::new(Records::new(input, Format::JsonLines));
+        let stream: PendingStream = Box::new(Records::new(input, Format::JsonLines));
         return scan_stream("-", stream, engine, out, problems, alerts);
     }
     for path in log_files(&args.logs, problems) {
         let name = path.display().to_string();
-        match reader::open(&path) {
+        match reader::open_pending(&path) {
             Ok(stream) => scan_stream(&name, stream, engine, out, problems, alerts)?,
             Err(e) => problems.push(Problem::new(
                 &path,
@@ -117,12 +117,8 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = ["json", "jsonl", "ndjson", "evtx"]
-                .iter()
-                .flat_map(|ext| crate::paths::find(path, &format!("**/*.{ext}")))
-                .collect();
-            found.sort();
-            files.extend(found);
+            let suffixes = [".json", ".jsonl", ".ndjson", ".evtx"];
+            files.extend(crate::paths::find(path, &suffixes));
         } else if path.exists() {
             files.push(path.clone());
         } else {
@@ -139,7 +135,7 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
 
 fn scan_stream(
     source: &str,
-    stream: ItemStream,
+    stream: PendingStream,
     engine: &Engine,
     out: &mut impl Write,
     problems: &mut Vec<Problem>,
@@ -167,7 +163,7 @@ fn scan_stream(
 /// Reads and parses chunks on their own thread, one chunk ahead, so that
 /// parsing overlaps matching instead of leaving the workers idle; memory
 /// stays at three chunks.
-fn read_ahead(stream: ItemStream) -> impl Iterator<Item = Chunk> {
+fn read_ahead(stream: PendingStream) -> impl Iterator<Item = Chunk> {
     let (send, receive) = std::sync::mpsc::sync_channel(1);
     let reader = std::thread::spawn(move || {
         for chunk in reader::chunks(stream, CHUNK) {

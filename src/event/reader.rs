@@ -2,14 +2,18 @@
 //!
 //! Two shapes are read: JSON lines (one record a line) and JSON (a top-level
 //! array of records, or records one after another). Both stream: a record is
-//! cut out of the byte stream, parsed, and handed on, so memory follows the
-//! largest record and never the file. A record that does not parse, or is
-//! not an object, is returned as a [`Corrupt`] item and reading goes on.
+//! cut out of the byte stream and handed on as [`Pending`] text, so memory
+//! follows the largest record and never the file. Parsing is left to
+//! whoever takes the record: [`chunks`] parses a chunk's records in
+//! parallel, so the one thread that reads a file only cuts it. A record
+//! that does not parse, or is not an object, becomes a [`Corrupt`] item
+//! and reading goes on.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::Event;
@@ -62,18 +66,59 @@ impl Format {
 /// A stream of records from any supported log.
 pub type ItemStream = Box<dyn Iterator<Item = Item> + Send>;
 
-/// Opens a log file for streaming, in the format its name implies.
+/// A record cut out of its log, parsed or still JSON text.
+pub enum Pending {
+    Text { position: Position, bytes: Vec<u8> },
+    Parsed(Item),
+}
+
+impl Pending {
+    /// The record as an event, or why it is corrupt.
+    pub fn parse(self) -> Item {
+        match self {
+            Pending::Text { position, bytes } => parse(position, &bytes),
+            Pending::Parsed(item) => item,
+        }
+    }
+}
+
+/// A stream of records not yet parsed, for [`chunks`].
+pub type PendingStream = Box<dyn Iterator<Item = Pending> + Send>;
+
+/// Opens a log file for streaming, in the format its name implies; each
+/// record is parsed on this thread as it is taken.
 pub fn open(path: &Path) -> io::Result<ItemStream> {
+    Ok(Box::new(open_pending(path)?.map(Pending::parse)))
+}
+
+/// Like [`open`], leaving JSON records unparsed for [`chunks`] to parse in
+/// parallel.
+pub fn open_pending(path: &Path) -> io::Result<PendingStream> {
     let format = Format::from_path(path);
     if format == Format::Evtx {
-        return super::evtx::open(path);
+        return Ok(Box::new(super::evtx::open(path)?.map(Pending::Parsed)));
     }
     let file = File::open(path)?;
     let input = BufReader::with_capacity(1 << 16, file);
     Ok(Box::new(Records::new(input, format)))
 }
 
-/// An iterator over the records of a log.
+/// One record's JSON text as an event.
+fn parse(position: Position, bytes: &[u8]) -> Item {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value @ Value::Object(_)) => Ok((position, Event::new(value))),
+        Ok(other) => Err(Corrupt {
+            position,
+            reason: format!("record is {}, not a JSON object", json_kind(&other)),
+        }),
+        Err(err) => Err(Corrupt {
+            position,
+            reason: format!("invalid JSON: {err}"),
+        }),
+    }
+}
+
+/// An iterator over the records of a log, cut but not parsed.
 pub struct Records<R> {
     input: R,
     format: Format,
@@ -103,65 +148,58 @@ impl<R: BufRead> Records<R> {
         }
     }
 
-    fn next_line(&mut self) -> Option<Item> {
+    fn next_line(&mut self) -> Option<Pending> {
         loop {
             self.buf.clear();
             let line = self.line;
             match self.input.read_until(b'\n', &mut self.buf) {
                 Ok(0) => return None,
                 Ok(_) => self.line += 1,
-                Err(err) => return Some(Err(self.io_failure(line, err))),
+                Err(err) => return Some(self.io_failure(line, err)),
             }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(self.parse(line));
+            return Some(self.cut(line));
         }
     }
 
-    fn next_json(&mut self) -> Option<Item> {
+    fn next_json(&mut self) -> Option<Pending> {
         match self.split_json() {
-            Ok(Some(line)) => Some(self.parse(line)),
+            Ok(Some(line)) => Some(self.cut(line)),
             Ok(None) => None,
             Err(err) => {
                 let line = self.line;
-                Some(Err(self.io_failure(line, err)))
+                Some(self.io_failure(line, err))
             }
         }
     }
 
-    fn parse(&mut self, line: usize) -> Item {
+    /// Hands on the record in `buf`, which starts on `line`.
+    fn cut(&mut self, line: usize) -> Pending {
         let position = Position {
             index: self.next_index,
             line,
             record: None,
         };
         self.next_index += 1;
-        match serde_json::from_slice::<Value>(&self.buf) {
-            Ok(value @ Value::Object(_)) => Ok((position, Event::new(value))),
-            Ok(other) => Err(Corrupt {
-                position,
-                reason: format!("record is {}, not a JSON object", json_kind(&other)),
-            }),
-            Err(err) => Err(Corrupt {
-                position,
-                reason: format!("invalid JSON: {err}"),
-            }),
-        }
+        // A copy the record's size; `buf` keeps its capacity for the next.
+        let bytes = self.buf.clone();
+        Pending::Text { position, bytes }
     }
 
     /// A read error ends the file: what was read so far stands.
-    fn io_failure(&mut self, line: usize, err: io::Error) -> Corrupt {
+    fn io_failure(&mut self, line: usize, err: io::Error) -> Pending {
         self.done = true;
         let position = Position {
             index: self.next_index,
             line,
             record: None,
         };
-        Corrupt {
+        Pending::Parsed(Err(Corrupt {
             position,
             reason: format!("read error: {err}"),
-        }
+        }))
     }
 
     /// Cuts the next top-level JSON value into `buf`; returns its first line.
@@ -250,9 +288,9 @@ impl<R: BufRead> Records<R> {
 }
 
 impl<R: BufRead> Iterator for Records<R> {
-    type Item = Item;
+    type Item = Pending;
 
-    fn next(&mut self) -> Option<Item> {
+    fn next(&mut self) -> Option<Pending> {
         if self.done {
             return None;
         }
@@ -286,7 +324,7 @@ impl<R: BufRead> Records<R> {
 
     /// A top-level array that never closes means the file was cut short:
     /// the records read stand, and the loss is reported.
-    fn unclosed_array(&mut self) -> Option<Item> {
+    fn unclosed_array(&mut self) -> Option<Pending> {
         if self.in_array != Some(true) || self.array_closed {
             return None;
         }
@@ -297,7 +335,7 @@ impl<R: BufRead> Records<R> {
         };
         let reason = "the log ends before its top-level array closes with ']': it may be cut short"
             .to_string();
-        Some(Err(Corrupt { position, reason }))
+        Some(Pending::Parsed(Err(Corrupt { position, reason })))
     }
 }
 
@@ -318,21 +356,25 @@ pub struct Chunk {
     pub corrupt: Vec<Corrupt>,
 }
 
-/// Groups a stream into chunks of at most `size` events, so callers can
-/// match a chunk in parallel while memory stays bounded by the chunk.
-pub fn chunks(stream: ItemStream, size: usize) -> impl Iterator<Item = Chunk> {
-    let mut stream = stream.peekable();
+/// Groups a stream into chunks of at most `size` records, parsed in
+/// parallel, so callers can match a chunk in parallel while memory stays
+/// bounded by the chunk.
+pub fn chunks(stream: PendingStream, size: usize) -> impl Iterator<Item = Chunk> {
+    let mut stream = stream.fuse();
     std::iter::from_fn(move || {
-        stream.peek()?;
+        let batch: Vec<Pending> = stream.by_ref().take(size).collect();
+        if batch.is_empty() {
+            return None;
+        }
+        let items: Vec<Item> = batch.into_par_iter().map(Pending::parse).collect();
         let mut chunk = Chunk {
-            events: Vec::with_capacity(size),
+            events: Vec::with_capacity(items.len()),
             corrupt: Vec::new(),
         };
-        while chunk.events.len() < size {
-            match stream.next() {
-                Some(Ok(event)) => chunk.events.push(event),
-                Some(Err(corrupt)) => chunk.corrupt.push(corrupt),
-                None => break,
+        for item in items {
+            match item {
+                Ok(event) => chunk.events.push(event),
+                Err(corrupt) => chunk.corrupt.push(corrupt),
             }
         }
         Some(chunk)
@@ -343,12 +385,13 @@ pub fn chunks(stream: ItemStream, size: usize) -> impl Iterator<Item = Chunk> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::io::Cursor;
 
     type Read = Result<(usize, usize, Value), (usize, usize)>;
 
     fn read(text: &str, format: Format) -> Vec<Read> {
         Records::new(text.as_bytes(), format)
-            .map(|item| match item {
+            .map(|item| match item.parse() {
                 Ok((p, e)) => Ok((p.index, p.line, e.root().clone())),
                 Err(c) => Err((c.position.index, c.position.line)),
             })
@@ -399,6 +442,35 @@ mod tests {
             assert_eq!(got.len(), 2);
             assert!(got.iter().all(Result::is_ok), "{format:?}: {got:?}");
         }
+    }
+
+    #[test]
+    fn chunks_parse_in_parallel_and_keep_file_order() {
+        let mut text = String::new();
+        for i in 1..=50 {
+            match i % 7 {
+                0 => text.push_str("{broken\n"),
+                _ => text.push_str(&format!("{{\"n\":{i}}}\n")),
+            }
+        }
+        let stream: PendingStream = Box::new(Records::new(Cursor::new(text), Format::JsonLines));
+        let (mut events, mut corrupt) = (Vec::new(), Vec::new());
+        for chunk in chunks(stream, 8) {
+            assert!(chunk.events.len() + chunk.corrupt.len() <= 8);
+            events.extend(
+                chunk
+                    .events
+                    .iter()
+                    .map(|(p, e)| (p.index, e.root()["n"].clone())),
+            );
+            corrupt.extend(chunk.corrupt.iter().map(|c| c.position.line));
+        }
+        let want: Vec<_> = (1..=50)
+            .filter(|i| i % 7 != 0)
+            .map(|i| (i, json!(i)))
+            .collect();
+        assert_eq!(events, want);
+        assert_eq!(corrupt, vec![7, 14, 21, 28, 35, 42, 49]);
     }
 
     #[test]

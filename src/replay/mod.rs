@@ -65,7 +65,7 @@ struct EventResult {
 /// Replays one fixture; `None` when its log cannot be opened.
 pub fn run_fixture(library: &Library, fixture: &Fixture) -> (Option<FixtureRun>, Vec<Problem>) {
     let (mut participants, mut problems) = participants(library, fixture);
-    let records = match reader::open(&fixture.log) {
+    let records = match reader::open_pending(&fixture.log) {
         Ok(records) => records,
         Err(e) => {
             let message = format!("cannot open log {}: {e}", fixture.log.display());

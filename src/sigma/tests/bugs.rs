@@ -354,7 +354,7 @@ fn a_corrupt_record_does_not_stop_matching_the_others() {
                {\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\WHOAMI.EXE\"}\n";
     let (mut matched, mut corrupt) = (0, 0);
     for item in Records::new(Cursor::new(log), Format::JsonLines) {
-        match item {
+        match item.parse() {
             Ok((_, event)) => matched += usize::from(r.matches(&event)),
             Err(_) => corrupt += 1,
         }
