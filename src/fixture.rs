@@ -74,7 +74,7 @@ pub fn load_fixtures(dir: &Path, options: &CompileOptions) -> (Vec<Fixture>, Vec
         let problem = Problem::new(dir, None, Skipped::Fixture, "fixtures folder not found");
         return (vec![], vec![problem]);
     }
-    let files = crate::paths::find(dir, &format!("**/*{LABEL_SUFFIX}"));
+    let files = crate::paths::find(dir, &[LABEL_SUFFIX]);
     let mut fixtures = Vec::new();
     let mut problems = Vec::new();
     for file in files {

@@ -96,7 +96,7 @@ pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
 fn rule_files(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = RULE_DIRS
         .iter()
-        .flat_map(|dir| crate::paths::find(&root.join(dir), "**/*.yml"))
+        .flat_map(|dir| crate::paths::find(&root.join(dir), &[".yml"]))
         .collect();
     files.sort();
     files

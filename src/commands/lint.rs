@@ -12,8 +12,9 @@ pub fn run(args: &LintArgs) -> (String, Status) {
     (format::render(&report, args.format), status(&report))
 }
 
-/// The lint inputs a command line names; folders are spelled as `glob`
-/// returns them, so file paths and folders compare equal.
+/// The lint inputs a command line names; folders are spelled without
+/// `./`, as [`crate::paths::find`] spells the files in them, so file paths
+/// and folders compare equal.
 pub fn inputs(args: &LintArgs) -> Inputs {
     Inputs {
         detections: args.detections.iter().map(|d| normalise(d)).collect(),

@@ -138,8 +138,7 @@ pub fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
         return Err(Problem::new(dir, None, Skipped::Detection, message));
     }
     let registry = dir.join(registry::REGISTRY_DIR);
-    let mut files = crate::paths::find(dir, "**/*.yml");
-    files.extend(crate::paths::find(dir, "**/*.yaml"));
+    let mut files = crate::paths::find(dir, &[".yml", ".yaml"]);
     files.retain(|path| !registry::is_registry_file(path, &registry));
     files.sort();
     Ok(files)

@@ -101,8 +101,13 @@ fn place_scopes(
     pending: BTreeMap<Option<String>, Pending>,
     aliases: &[(&str, &str)],
 ) -> Option<()> {
+    // Largest first, one task each, so the few big automata (command
+    // lines, hashes) start at once on different threads.
+    let mut pending: Vec<(Option<String>, Pending)> = pending.into_iter().collect();
+    pending.sort_by_key(|(_, p)| std::cmp::Reverse(p.texts.len()));
     let built: Vec<(Option<String>, Option<Scope>)> = pending
         .into_par_iter()
+        .with_max_len(1)
         .map(|(field, p)| (field, Scope::new(&p.texts, p.text_ids, p.ints, p.has)))
         .collect();
     for (field, scope) in built {

@@ -18,7 +18,7 @@ const RAW_ASCII_MAX: usize = 1000;
 /// Up to this many texts, a scope's automaton is a DFA: one table lookup
 /// per byte, about a quarter faster to scan than the NFA on the SigmaHQ
 /// Windows rules. Larger sets build slowly as DFAs and scan no faster.
-const DFA_MAX: usize = 300;
+const DFA_MAX: usize = 128;
 
 fn kind(texts: usize) -> AhoCorasickKind {
     if texts <= DFA_MAX {
