@@ -107,3 +107,66 @@ fn a_cut_short_evtx_file_reports_the_loss() {
     }
     assert!(checked > 0, "no sample had two chunks");
 }
+
+/// A file of the same chunks repeated (as `benches/big_evtx.py` makes):
+/// the header's chunk count and checksum are rewritten, nothing else.
+fn repeat_chunks(sample: &[u8], copies: usize) -> Vec<u8> {
+    const HEADER: usize = 4096;
+    const CHUNK: usize = 65536;
+    let used = usize::from(u16::from_le_bytes([sample[42], sample[43]]));
+    let chunks = &sample[HEADER..HEADER + used * CHUNK];
+    let total = u16::try_from(used * copies).expect("fits the format");
+    let mut header = sample[..HEADER].to_vec();
+    header[8..16].copy_from_slice(&0u64.to_le_bytes());
+    header[16..24].copy_from_slice(&u64::from(total - 1).to_le_bytes());
+    header[42..44].copy_from_slice(&total.to_le_bytes());
+    let crc = crc32(&header[..120]);
+    header[124..128].copy_from_slice(&crc.to_le_bytes());
+    let mut out = header;
+    for _ in 0..copies {
+        out.extend_from_slice(chunks);
+    }
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+#[test]
+#[ignore = "needs ../shared/corpora/evtx-attack-samples"]
+fn chunks_decoded_together_keep_file_order() {
+    let sample = Path::new(SAMPLES).join("Privilege Escalation/Sysmon_UACME_64.evtx");
+    let once: Vec<u64> = record_ids(&sample);
+    assert!(!once.is_empty());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.evtx");
+    let bytes = std::fs::read(&sample).expect("sample");
+    // 12 chunks a copy, so 5 copies span several decoding batches.
+    std::fs::write(&big, repeat_chunks(&bytes, 5)).expect("write");
+    let items: Vec<_> = reader::open(&big).expect("opens").collect();
+    let indexes: Vec<usize> = items
+        .iter()
+        .map(|item| item.as_ref().expect("no corrupt record").0.index)
+        .collect();
+    assert_eq!(indexes, (1..=once.len() * 5).collect::<Vec<_>>());
+    let ids: Vec<u64> = items
+        .iter()
+        .filter_map(|item| item.as_ref().ok()?.0.record)
+        .collect();
+    assert_eq!(ids, once.repeat(5));
+}
+
+fn record_ids(path: &Path) -> Vec<u64> {
+    reader::open(path)
+        .expect("opens")
+        .map(|item| item.expect("no corrupt record").0.record.expect("an id"))
+        .collect()
+}

@@ -1,15 +1,17 @@
 //! Windows event logs (`.evtx`), streamed chunk by chunk through the evtx
-//! crate. A record that does not decode is returned as corrupt and the next
-//! one is read; a file whose header is broken fails to open; a file cut
-//! short of the chunks its header promises is reported once, after the
-//! records that could be read.
+//! crate. Chunks are self-contained, so a few are read at a time and
+//! decoded in parallel; records keep file order. A record that does not
+//! decode is returned as corrupt and the next one is read; a file whose
+//! header is broken fails to open; a file cut short of the chunks its
+//! header promises is reported once, after the records that could be read.
 
 use std::fs::File;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use evtx::{EvtxParser, IntoIterChunks, ParserSettings};
+use evtx::{EvtxChunkData, EvtxParser, IntoIterChunks, ParserSettings};
+use rayon::prelude::*;
 
 use super::reader::{Corrupt, Item, ItemStream, Position};
 use super::Event;
@@ -32,6 +34,8 @@ pub fn open(path: &Path) -> io::Result<ItemStream> {
 
 const FILE_HEADER: u64 = 4096;
 const CHUNK: u64 = 65536;
+/// Chunks decoded together: 512 KiB of log, a few thousand records.
+const BATCH: usize = 8;
 
 /// Why the file is shorter than its header says, if it is: a copy cut off
 /// mid-transfer loses its last chunks, and the parser alone would just stop.
@@ -54,8 +58,7 @@ struct EvtxRecords {
     chunks: IntoIterChunks<File>,
     settings: Arc<ParserSettings>,
     next_index: usize,
-    /// Records of the chunk being read; the parser hands them out a chunk
-    /// at a time, so this never holds more than one chunk.
+    /// Records of the chunks being read; never more than one batch.
     pending: std::vec::IntoIter<Item>,
     /// Reported once, after the last readable record.
     truncation: Option<String>,
@@ -69,7 +72,7 @@ impl Iterator for EvtxRecords {
             if let Some(item) = self.pending.next() {
                 return Some(item);
             }
-            match self.next_chunk() {
+            match self.next_batch() {
                 Some(items) => self.pending = items.into_iter(),
                 None => {
                     let reason = self.truncation.take()?;
@@ -81,31 +84,29 @@ impl Iterator for EvtxRecords {
 }
 
 impl EvtxRecords {
-    /// Decodes the next chunk; `None` at the end of the file.
-    fn next_chunk(&mut self) -> Option<Vec<Item>> {
-        let chunk = self.chunks.next()?;
-        let mut items = Vec::new();
-        let mut data = match chunk {
-            Ok(data) => data,
-            Err(e) => {
-                items.push(Err(self.corrupt(None, format!("unreadable chunk: {e}"))));
-                return Some(items);
-            }
-        };
-        let mut chunk = match data.parse(Arc::clone(&self.settings)) {
-            Ok(chunk) => chunk,
-            Err(e) => {
-                items.push(Err(self.corrupt(None, format!("unreadable chunk: {e}"))));
-                return Some(items);
-            }
-        };
-        for record in chunk.iter() {
-            let item = match record.and_then(|r| r.into_json_value()) {
-                Ok(r) => Ok((self.position(Some(r.event_record_id)), Event::new(r.data))),
-                Err(e) => Err(self.corrupt(None, format!("unreadable record: {e}"))),
-            };
-            items.push(item);
+    /// Decodes the next few chunks in parallel; `None` at the end of the
+    /// file.
+    fn next_batch(&mut self) -> Option<Vec<Item>> {
+        let raw: Vec<_> = self.chunks.by_ref().take(BATCH).collect();
+        if raw.is_empty() {
+            return None;
         }
+        let settings = &self.settings;
+        let decoded: Vec<Vec<Decoded>> = raw
+            .into_par_iter()
+            .map(|chunk| match chunk {
+                Ok(data) => decode(data, settings),
+                Err(e) => vec![Err(format!("unreadable chunk: {e}"))],
+            })
+            .collect();
+        let items = decoded
+            .into_iter()
+            .flatten()
+            .map(|record| match record {
+                Ok((id, event)) => Ok((self.position(Some(id)), event)),
+                Err(reason) => Err(self.corrupt(None, reason)),
+            })
+            .collect();
         Some(items)
     }
 
@@ -125,4 +126,22 @@ impl EvtxRecords {
             reason,
         }
     }
+}
+
+/// A record's id and event, or why it could not be read.
+type Decoded = Result<(u64, Event), String>;
+
+/// The records of one chunk, in order.
+fn decode(mut data: EvtxChunkData, settings: &Arc<ParserSettings>) -> Vec<Decoded> {
+    let mut chunk = match data.parse(Arc::clone(settings)) {
+        Ok(chunk) => chunk,
+        Err(e) => return vec![Err(format!("unreadable chunk: {e}"))],
+    };
+    chunk
+        .iter()
+        .map(|record| match record.and_then(|r| r.into_json_value()) {
+            Ok(r) => Ok((r.event_record_id, Event::new(r.data))),
+            Err(e) => Err(format!("unreadable record: {e}")),
+        })
+        .collect()
 }
