@@ -22,7 +22,19 @@ use crate::logsource::{Gate, LogsourceMap};
 use crate::problem::{Problem, Skipped};
 use crate::sigma::RuleSet;
 
+/// Records per chunk: enough to keep every core busy, few enough that
+/// memory stays flat whatever the size of the file.
 const CHUNK: usize = 4096;
+/// An EVTX event holds its nested original and the flat view, about four
+/// times a flat JSON event in memory, so its chunks are smaller.
+const EVTX_CHUNK: usize = 1024;
+
+/// One log being scanned.
+struct Log {
+    name: String,
+    stream: PendingStream,
+    chunk: usize,
+}
 
 /// The compiled rules and the logsource map they are gated by.
 struct Engine<'a> {
@@ -94,13 +106,33 @@ fn scan_sources(
 ) -> io::Result<()> {
     if args.logs.is_empty() {
         let input = BufReader::new(io::stdin());
-        let stream: PendingStream = Box::new(Records::new(input, Format::JsonLines));
-        return scan_stream("-", stream, engine, out, problems, alerts);
+        let log = Log {
+            name: "-".to_string(),
+            stream: Box::new(Records::new(input, Format::JsonLines)),
+            chunk: CHUNK,
+        };
+        return scan_log(log, engine, out, problems, alerts);
     }
     for path in log_files(&args.logs, problems) {
-        let name = path.display().to_string();
+        let chunk = match Format::from_path(&path) {
+            Format::Evtx => EVTX_CHUNK,
+            Format::Json | Format::JsonLines => CHUNK,
+        };
         match reader::open_pending(&path) {
-            Ok(stream) => scan_stream(&name, stream, engine, out, problems, alerts)?,
+            Ok(stream) => {
+                let name = path.display().to_string();
+                scan_log(
+                    Log {
+                        name,
+                        stream,
+                        chunk,
+                    },
+                    engine,
+                    out,
+                    problems,
+                    alerts,
+                )?;
+            }
             Err(e) => problems.push(Problem::new(
                 &path,
                 None,
@@ -133,15 +165,15 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     files
 }
 
-fn scan_stream(
-    source: &str,
-    stream: PendingStream,
+fn scan_log(
+    log: Log,
     engine: &Engine,
     out: &mut impl Write,
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
 ) -> io::Result<()> {
-    for chunk in read_ahead(stream) {
+    let source = log.name.as_str();
+    for chunk in read_ahead(log.stream, log.chunk) {
         for corrupt in chunk.corrupt {
             problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
         }
@@ -160,13 +192,13 @@ fn scan_stream(
     Ok(())
 }
 
-/// Reads and parses chunks on their own thread, one chunk ahead, so that
-/// parsing overlaps matching instead of leaving the workers idle; memory
-/// stays at three chunks.
-fn read_ahead(stream: PendingStream) -> impl Iterator<Item = Chunk> {
+/// Cuts the log into chunks on a thread of its own, one chunk ahead, so
+/// that reading overlaps matching (the chunk's records are parsed in the
+/// worker pool); memory stays at three chunks.
+fn read_ahead(stream: PendingStream, size: usize) -> impl Iterator<Item = Chunk> {
     let (send, receive) = std::sync::mpsc::sync_channel(1);
     let reader = std::thread::spawn(move || {
-        for chunk in reader::chunks(stream, CHUNK) {
+        for chunk in reader::chunks(stream, size) {
             if send.send(chunk).is_err() {
                 break;
             }
