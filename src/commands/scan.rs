@@ -111,37 +111,71 @@ fn scan_sources(
             stream: Box::new(Records::new(input, Format::JsonLines)),
             chunk: CHUNK,
         };
-        return scan_log(log, engine, out, problems, alerts);
+        return stream_log(log, engine, out, problems, alerts);
     }
-    for path in log_files(&args.logs, problems) {
-        let chunk = match Format::from_path(&path) {
-            Format::Evtx => EVTX_CHUNK,
-            Format::Json | Format::JsonLines => CHUNK,
-        };
-        match reader::open_pending(&path) {
-            Ok(stream) => {
-                let name = path.display().to_string();
-                scan_log(
-                    Log {
-                        name,
-                        stream,
-                        chunk,
-                    },
-                    engine,
-                    out,
-                    problems,
-                    alerts,
-                )?;
+    let files = log_files(&args.logs, problems);
+    let mut rest = files.as_slice();
+    while let Some(first) = rest.first() {
+        let small = small_run(rest);
+        if small == 0 {
+            if let Some(log) = open_log(first, problems) {
+                stream_log(log, engine, out, problems, alerts)?;
             }
-            Err(e) => problems.push(Problem::new(
-                &path,
-                None,
-                Skipped::Fixture,
-                format!("cannot open log: {e}"),
-            )),
+            rest = &rest[1..];
+            continue;
         }
+        // Small files are scanned several at a time, each into memory,
+        // and written in order: a folder of short samples keeps every
+        // core busy instead of one file's few chunks.
+        let scans: Vec<Scanned> = rest[..small]
+            .par_iter()
+            .map(|path| scan_whole(path, engine))
+            .collect();
+        for scanned in scans {
+            problems.extend(scanned.problems);
+            *alerts += scanned.alerts;
+            out.write_all(scanned.text.as_bytes())?;
+        }
+        rest = &rest[small..];
     }
     Ok(())
+}
+
+/// A file of at most this many bytes is scanned whole, beside others.
+const SMALL_FILE: u64 = 8 << 20;
+/// Small files scanned together hold at most this many bytes of log.
+const SMALL_BATCH: u64 = 64 << 20;
+
+/// How many of the first files are small enough to scan together.
+fn small_run(files: &[PathBuf]) -> usize {
+    let mut total = 0;
+    files
+        .iter()
+        .map(|path| std::fs::metadata(path).map_or(u64::MAX, |m| m.len()))
+        .take_while(|&size| {
+            total += size.min(SMALL_BATCH);
+            size <= SMALL_FILE && total <= SMALL_BATCH
+        })
+        .count()
+}
+
+fn open_log(path: &Path, problems: &mut Vec<Problem>) -> Option<Log> {
+    let chunk = match Format::from_path(path) {
+        Format::Evtx => EVTX_CHUNK,
+        Format::Json | Format::JsonLines => CHUNK,
+    };
+    match reader::open_pending(path) {
+        Ok(stream) => Some(Log {
+            name: path.display().to_string(),
+            stream,
+            chunk,
+        }),
+        Err(e) => {
+            let message = format!("cannot open log: {e}");
+            problems.push(Problem::new(path, None, Skipped::Fixture, message));
+            None
+        }
+    }
 }
 
 /// The files named, with folders expanded to their log files, sorted.
@@ -165,31 +199,58 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     files
 }
 
-fn scan_log(
+/// What scanning one file produced.
+#[derive(Default)]
+struct Scanned {
+    text: String,
+    alerts: usize,
+    problems: Vec<Problem>,
+}
+
+/// Scans a small file into memory.
+fn scan_whole(path: &Path, engine: &Engine) -> Scanned {
+    let mut scanned = Scanned::default();
+    let Some(log) = open_log(path, &mut scanned.problems) else {
+        return scanned;
+    };
+    for chunk in reader::chunks(log.stream, log.chunk) {
+        let text = scan_chunk(&log.name, chunk, engine, &mut scanned.problems);
+        scanned.alerts += text.lines().count();
+        scanned.text.push_str(&text);
+    }
+    scanned
+}
+
+/// Scans a log chunk by chunk, writing each chunk's alerts as it goes.
+fn stream_log(
     log: Log,
     engine: &Engine,
     out: &mut impl Write,
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
 ) -> io::Result<()> {
-    let source = log.name.as_str();
     for chunk in read_ahead(log.stream, log.chunk) {
-        for corrupt in chunk.corrupt {
-            problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
-        }
-        let lines: Vec<String> = chunk
-            .events
-            .par_iter()
-            .map_init(Vec::new, |candidates, (pos, event)| {
-                alert_lines(source, engine, candidates, *pos, event)
-            })
-            .collect();
-        for text in lines.iter().filter(|t| !t.is_empty()) {
-            *alerts += text.lines().count();
-            out.write_all(text.as_bytes())?;
-        }
+        let text = scan_chunk(&log.name, chunk, engine, problems);
+        *alerts += text.lines().count();
+        out.write_all(text.as_bytes())?;
     }
     Ok(())
+}
+
+/// The alert lines of a chunk's events, in event order; its corrupt
+/// records go to `problems`.
+fn scan_chunk(source: &str, chunk: Chunk, engine: &Engine, problems: &mut Vec<Problem>) -> String {
+    for corrupt in chunk.corrupt {
+        problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
+    }
+    let lines: Vec<String> = chunk
+        .events
+        .par_iter()
+        .map_init(Vec::new, |candidates, (pos, event)| {
+            alert_lines(source, engine, candidates, *pos, event)
+        })
+        .collect();
+    lines.concat()
 }
 
 /// Cuts the log into chunks on a thread of its own, one chunk ahead, so
