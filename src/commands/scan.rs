@@ -243,11 +243,12 @@ fn scan_chunk(source: &str, chunk: Chunk, engine: &Engine, problems: &mut Vec<Pr
     for corrupt in chunk.corrupt {
         problems.push(corrupt_problem(source, corrupt.position, &corrupt.reason));
     }
+    // Consumed, so each event is also freed on the worker that matched it.
     let lines: Vec<String> = chunk
         .events
-        .par_iter()
+        .into_par_iter()
         .map_init(Vec::new, |candidates, (pos, event)| {
-            alert_lines(source, engine, candidates, *pos, event)
+            alert_lines(source, engine, candidates, pos, &event)
         })
         .collect();
     lines.concat()
