@@ -62,7 +62,7 @@ impl Fixture {
     /// Where this fixture's alert snapshot lives.
     pub fn snapshot_path(&self) -> PathBuf {
         let label = self.label_file.to_string_lossy();
-        let stem = label.strip_suffix(LABEL_SUFFIX).unwrap_or(&label);
+        let stem = crate::paths::strip_suffix_ignoring_case(&label, LABEL_SUFFIX).unwrap_or(&label);
         PathBuf::from(format!("{stem}{SNAPSHOT_SUFFIX}"))
     }
 }
@@ -74,9 +74,9 @@ pub fn load_fixtures(dir: &Path, options: &CompileOptions) -> (Vec<Fixture>, Vec
         let problem = Problem::new(dir, None, Skipped::Fixture, "fixtures folder not found");
         return (vec![], vec![problem]);
     }
-    let files = crate::paths::find(dir, &[LABEL_SUFFIX]);
+    let (files, mut problems) =
+        crate::paths::find(dir, &[LABEL_SUFFIX]).into_parts(Skipped::Fixture);
     let mut fixtures = Vec::new();
-    let mut problems = Vec::new();
     for file in files {
         match load_label(dir, &file, options) {
             Ok(fixture) => fixtures.push(fixture),
@@ -138,8 +138,7 @@ impl LabelReader<'_> {
             ],
         );
         let label = file.to_string_lossy();
-        let stem = label
-            .strip_suffix(LABEL_SUFFIX)
+        let stem = crate::paths::strip_suffix_ignoring_case(&label, LABEL_SUFFIX)
             .unwrap_or(&label)
             .to_string();
         let log = match doc.get("log") {

@@ -6,6 +6,8 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
+use crate::problem::{Problem, Skipped};
+
 /// The path without `.` components (`./fixtures/a` becomes `fixtures/a`).
 pub fn normalise(path: &Path) -> PathBuf {
     let cleaned: PathBuf = path
@@ -25,14 +27,17 @@ pub fn normalise(path: &Path) -> PathBuf {
 /// Symlinks are followed; a folder reached twice (a symlink loop) is
 /// walked once, by its shortest path, since folders are walked a level at
 /// a time in sorted order.
-pub fn find(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+pub fn find(dir: &Path, suffixes: &[&str]) -> Listing {
     let mut found = Vec::new();
     let mut walked = HashSet::new();
+    let mut unreadable = Vec::new();
     let mut level = vec![dir.to_path_buf()];
     while !level.is_empty() {
         let mut next = Vec::new();
         for dir in &level {
-            walk(dir, suffixes, &mut walked, &mut found, &mut next);
+            if let Err(e) = walk(dir, suffixes, &mut walked, &mut found, &mut next) {
+                unreadable.push((dir.clone(), e));
+            }
         }
         level = next;
     }
@@ -41,7 +46,27 @@ pub fn find(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     found.retain(|(_, id)| seen.insert(id.clone()));
     let mut files: Vec<PathBuf> = found.into_iter().map(|(path, _)| path).collect();
     files.sort();
-    files
+    Listing { files, unreadable }
+}
+
+/// The files [`find`] found, and the folders it could not list: what is
+/// in those is unknown, so it must be reported, never passed over.
+pub struct Listing {
+    pub files: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, std::io::Error)>,
+}
+
+impl Listing {
+    /// The files, with a problem of kind `skipped` for each folder that
+    /// could not be listed.
+    pub fn into_parts(self, skipped: Skipped) -> (Vec<PathBuf>, Vec<Problem>) {
+        let problems = self
+            .unreadable
+            .iter()
+            .map(|(dir, e)| Problem::new(dir, None, skipped, format!("cannot read folder: {e}")))
+            .collect();
+        (self.files, problems)
+    }
 }
 
 /// Lists one folder: matching files into `found`, folders into `next`.
@@ -51,17 +76,12 @@ fn walk(
     walked: &mut HashSet<Identity>,
     found: &mut Vec<(PathBuf, Identity)>,
     next: &mut Vec<PathBuf>,
-) {
-    let Ok(meta) = std::fs::metadata(dir) else {
-        return;
-    };
+) -> std::io::Result<()> {
+    let meta = std::fs::metadata(dir)?;
     if !walked.insert(identity(dir, &meta)) {
-        return;
+        return Ok(());
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    let mut entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let Ok(kind) = entry.file_type() else {
@@ -88,17 +108,27 @@ fn walk(
             }
         }
     }
+    Ok(())
 }
 
+/// Compared as bytes, so a name that is not UTF-8 is still found.
 fn has_suffix(path: &Path, suffixes: &[&str]) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    let Some(name) = path.file_name() else {
         return false;
     };
+    let name = name.as_encoded_bytes();
     suffixes.iter().any(|suffix| {
         name.len() >= suffix.len()
-            && name.is_char_boundary(name.len() - suffix.len())
-            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     })
+}
+
+/// `text` without `suffix` at its end, the suffix matched ignoring ASCII
+/// case as [`find`] matches it.
+pub fn strip_suffix_ignoring_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let tail = text.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &text[..cut])
 }
 
 /// What makes a file or folder the same one whatever the path to it.
@@ -153,7 +183,7 @@ mod tests {
         std::fs::write(dir.path().join("a/Y.YML"), "").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
-        let found = find(dir.path(), &[".yml"]);
+        let found = find(dir.path(), &[".yml"]).files;
         let names: Vec<_> = found
             .iter()
             .map(|p| p.strip_prefix(dir.path()).unwrap().to_path_buf())
@@ -184,6 +214,7 @@ mod tests {
             symlink(root.join("z"), root.join("x/y/z")).unwrap();
         }
         let names: Vec<_> = find(root, &[".yml", ".yaml"])
+            .files
             .iter()
             .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
             .collect();
@@ -191,6 +222,55 @@ mod tests {
             names,
             vec![PathBuf::from("a.yaml"), PathBuf::from("z/w/b.YML")]
         );
+    }
+
+    #[test]
+    fn folders_that_cannot_be_listed_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yml");
+        std::fs::write(&file, "").unwrap();
+        let listing = find(&file, &[".yml"]);
+        assert!(listing.files.is_empty());
+        assert_eq!(listing.unreadable.len(), 1, "a file is not a folder");
+
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::write(locked.join("b.yml"), "").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |m| std::fs::Permissions::from_mode(m);
+            std::fs::set_permissions(&locked, mode(0o000)).unwrap();
+            let listing = find(dir.path(), &[".yml"]);
+            let blocked = std::fs::read_dir(&locked).is_err();
+            std::fs::set_permissions(&locked, mode(0o755)).unwrap();
+            // Root reads any folder; the check only means something for others.
+            if blocked {
+                assert_eq!(listing.unreadable.len(), 1);
+                assert_eq!(listing.unreadable[0].0, locked);
+                let (_, problems) = listing.into_parts(Skipped::Detection);
+                assert!(problems[0].to_string().contains("cannot read folder"));
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_found() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.JSONL");
+        std::fs::write(dir.path().join(name), "").unwrap();
+        assert_eq!(find(dir.path(), &[".jsonl"]).files.len(), 1);
+    }
+
+    #[test]
+    fn suffixes_are_stripped_ignoring_case() {
+        let strip = strip_suffix_ignoring_case;
+        assert_eq!(strip("a/b.FIXTURE.YML", ".fixture.yml"), Some("a/b"));
+        assert_eq!(strip("a/b.fixture.yml", ".fixture.yml"), Some("a/b"));
+        assert_eq!(strip("yml", ".fixture.yml"), None);
+        assert_eq!(strip("ä.yml", "xä.yml"), None);
     }
 
     #[test]

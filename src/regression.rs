@@ -67,8 +67,8 @@ impl Suite {
 
 /// Runs every regression test of a SigmaHQ checkout.
 pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
-    let files = rule_files(root);
-    if files.is_empty() {
+    let (files, unreadable) = rule_files(root);
+    if files.is_empty() && unreadable.is_empty() {
         let message = format!(
             "no SigmaHQ rules found (looked in {} under this folder)",
             RULE_DIRS.join(", ")
@@ -83,7 +83,10 @@ pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
         .par_iter()
         .map(|file| run_file(root, file, logsources))
         .collect();
-    let mut suite = Suite::default();
+    let mut suite = Suite {
+        problems: unreadable,
+        ..Suite::default()
+    };
     for outcome in outcomes {
         match outcome {
             Ok(results) => suite.rules.extend(results.into_iter().flatten()),
@@ -93,13 +96,22 @@ pub fn run(root: &Path, logsources: &LogsourceMap) -> Suite {
     suite
 }
 
-fn rule_files(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = RULE_DIRS
-        .iter()
-        .flat_map(|dir| crate::paths::find(&root.join(dir), &[".yml"]))
-        .collect();
+/// The rule files of the checkout, and a problem for each folder under
+/// them that could not be read (a missing rule folder is not one).
+fn rule_files(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for dir in RULE_DIRS.iter().map(|dir| root.join(dir)) {
+        if !dir.is_dir() {
+            continue;
+        }
+        let (found, unreadable) =
+            crate::paths::find(&dir, &[".yml"]).into_parts(Skipped::Detection);
+        files.extend(found);
+        problems.extend(unreadable);
+    }
     files.sort();
-    files
+    (files, problems)
 }
 
 /// `Ok(None)` when the file has no rule with regression tests.

@@ -327,6 +327,20 @@ fn a_snapshot_checked_out_with_crlf_line_ends_still_matches() {
 }
 
 #[test]
+fn a_label_file_with_an_upper_case_suffix_keeps_its_name_and_snapshot() {
+    let (_dir, root) = scratch_copy();
+    let fixtures = root.join("fixtures");
+    std::fs::rename(
+        fixtures.join("auth.fixture.yml"),
+        fixtures.join("auth.FIXTURE.YML"),
+    )
+    .expect("rename");
+    let (out, code) = run_binary(&root, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("FIXTURE"), "{out}");
+}
+
+#[test]
 fn scan_takes_a_single_rule_file() {
     let rule = Path::new(MINI).join("detections/plain-sigma.yml");
     let log = Path::new(MINI).join("fixtures/auth.jsonl");

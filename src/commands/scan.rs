@@ -184,7 +184,10 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     for path in paths {
         if path.is_dir() {
             let suffixes = [".json", ".jsonl", ".ndjson", ".evtx"];
-            files.extend(crate::paths::find(path, &suffixes));
+            let listing = crate::paths::find(path, &suffixes);
+            let (found, unreadable) = listing.into_parts(Skipped::Fixture);
+            files.extend(found);
+            problems.extend(unreadable);
         } else if path.exists() {
             files.push(path.clone());
         } else {

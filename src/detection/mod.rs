@@ -72,13 +72,8 @@ pub fn load_library(dir: &Path, options: &CompileOptions) -> Library {
     let (registry, mut problems) = Registry::load(dir);
     let (logsources, map_problems) = LogsourceMap::load(dir);
     problems.extend(map_problems);
-    let files = match detection_files(dir) {
-        Ok(files) => files,
-        Err(problem) => {
-            problems.push(problem);
-            Vec::new()
-        }
-    };
+    let (files, unreadable) = detection_files(dir);
+    problems.extend(unreadable);
     let loaded: Vec<(Vec<Detection>, Vec<meta::Meta>, Vec<Problem>)> = files
         .par_iter()
         .map(|file| {
@@ -128,20 +123,25 @@ fn duplicate_id(detection: &Detection) -> Problem {
 }
 
 /// The detection files under `dir` (or `dir` itself, when it is a file),
-/// sorted, registry files aside.
-pub fn detection_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+/// sorted, registry files aside; and a problem for a missing folder or
+/// each folder that could not be read.
+pub fn detection_files(dir: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     if dir.is_file() {
-        return Ok(vec![dir.to_path_buf()]);
+        return (vec![dir.to_path_buf()], Vec::new());
     }
     if !dir.is_dir() {
         let message = "detections folder not found";
-        return Err(Problem::new(dir, None, Skipped::Detection, message));
+        return (
+            Vec::new(),
+            vec![Problem::new(dir, None, Skipped::Detection, message)],
+        );
     }
     let registry = dir.join(registry::REGISTRY_DIR);
-    let mut files = crate::paths::find(dir, &[".yml", ".yaml"]);
+    let listing = crate::paths::find(dir, &[".yml", ".yaml"]);
+    let (mut files, problems) = listing.into_parts(Skipped::Detection);
     files.retain(|path| !registry::is_registry_file(path, &registry));
     files.sort();
-    Ok(files)
+    (files, problems)
 }
 
 /// What loading a detection needs besides its file.

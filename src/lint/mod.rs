@@ -193,14 +193,10 @@ fn keep_sources(report: &mut LintReport, files: &mut [SourceFile], diagnostics: 
 fn detection_files(inputs: &Inputs, registry: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in &inputs.detections {
-        match crate::detection::detection_files(dir) {
-            Ok(found) => {
-                let explicit =
-                    |p: &PathBuf| !crate::detection::registry::is_registry_file(p, registry);
-                files.extend(found.into_iter().filter(explicit));
-            }
-            Err(problem) => problems.push(problem),
-        }
+        let (found, unreadable) = crate::detection::detection_files(dir);
+        problems.extend(unreadable);
+        let explicit = |p: &PathBuf| !crate::detection::registry::is_registry_file(p, registry);
+        files.extend(found.into_iter().filter(explicit));
     }
     files.sort();
     files.dedup();
