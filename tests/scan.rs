@@ -96,3 +96,16 @@ fn a_folder_scans_like_its_files_one_by_one() {
         );
     }
 }
+
+#[test]
+fn a_rules_folder_without_rules_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let file = dir.path().join("a.jsonl");
+    std::fs::write(&file, log(3, 1, 0, false)).unwrap();
+    let out = scan(&rules, &[&file], "2");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no rules found"), "{err}");
+}

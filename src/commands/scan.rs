@@ -66,6 +66,11 @@ pub fn run(args: &ScanArgs) -> Status {
         library.ungate();
     }
     problems.append(&mut library.problems);
+    if library.detections.is_empty() && problems.is_empty() {
+        // A scan with nothing to look for must not pass for a clean one.
+        let message = "no rules found: nothing would be looked for";
+        problems.push(Problem::new(&args.rules, None, Skipped::Detection, message));
+    }
     let mut rules: Vec<&Detection> = library.detections.iter().collect();
     rules.sort_by(|a, b| a.key.cmp(&b.key));
 
