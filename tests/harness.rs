@@ -399,7 +399,7 @@ fn rules_in_a_category_folder_named_registry_still_load() {
 }
 
 #[test]
-fn the_readme_shows_the_real_summary_line_of_the_main_job() {
+fn the_readme_shows_the_real_output_of_the_main_job() {
     let readme = std::fs::read_to_string("README.md").expect("read README");
     let shown = readme
         .lines()
@@ -409,4 +409,13 @@ fn the_readme_shows_the_real_summary_line_of_the_main_job() {
     assert_eq!(code, 0, "{out}");
     let real = out.lines().last().expect("summary line");
     assert_eq!(shown, real, "update the README's example output");
+    // Each table shows its first rows, as the README says, then `...`.
+    let example = readme
+        .split("```")
+        .find(|block| block.contains(shown))
+        .expect("the example block");
+    for table in example.split("\n...\n").filter(|t| t.contains('|')) {
+        let rows = table.trim().lines().collect::<Vec<_>>().join("\n");
+        assert!(out.contains(&rows), "not the real first rows:\n{rows}");
+    }
 }
