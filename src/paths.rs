@@ -175,6 +175,13 @@ pub fn same_dir(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// What `find` finds under `root`, as paths relative to it.
+    fn found_under(root: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+        let files = find(root, suffixes).files;
+        let relative = |p: &PathBuf| p.strip_prefix(root).unwrap().to_path_buf();
+        files.iter().map(relative).collect()
+    }
+
     #[test]
     fn find_reaches_each_file_once_and_ignores_case() {
         let dir = tempfile::tempdir().unwrap();
@@ -183,13 +190,8 @@ mod tests {
         std::fs::write(dir.path().join("a/Y.YML"), "").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
-        let found = find(dir.path(), &[".yml"]).files;
-        let names: Vec<_> = found
-            .iter()
-            .map(|p| p.strip_prefix(dir.path()).unwrap().to_path_buf())
-            .collect();
         assert_eq!(
-            names,
+            found_under(dir.path(), &[".yml"]),
             vec![PathBuf::from("a/Y.YML"), PathBuf::from("a/x.yml")]
         );
     }
@@ -213,13 +215,8 @@ mod tests {
             symlink(root.join("gone.yml"), root.join("dangling.yml")).unwrap();
             symlink(root.join("z"), root.join("x/y/z")).unwrap();
         }
-        let names: Vec<_> = find(root, &[".yml", ".yaml"])
-            .files
-            .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
-            .collect();
         assert_eq!(
-            names,
+            found_under(root, &[".yml", ".yaml"]),
             vec![PathBuf::from("a.yaml"), PathBuf::from("z/w/b.YML")]
         );
     }
