@@ -139,7 +139,7 @@ fn scan_sources(
         for scanned in scans {
             problems.extend(scanned.problems);
             *alerts += scanned.alerts;
-            out.write_all(scanned.text.as_bytes())?;
+            out.write_all(&scanned.text)?;
         }
         rest = &rest[small..];
     }
@@ -210,7 +210,7 @@ fn log_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
 /// What scanning one file produced.
 #[derive(Default)]
 struct Scanned {
-    text: String,
+    text: Vec<u8>,
     alerts: usize,
     problems: Vec<Problem>,
 }
@@ -218,13 +218,15 @@ struct Scanned {
 /// Scans a small file into memory.
 fn scan_whole(path: &Path, engine: &Engine) -> Scanned {
     let mut scanned = Scanned::default();
-    let Some(log) = open_log(path, &mut scanned.problems) else {
-        return scanned;
-    };
-    for chunk in reader::chunks(log.stream, log.chunk) {
-        let text = scan_chunk(&log.name, chunk, engine, &mut scanned.problems);
-        scanned.alerts += text.lines().count();
-        scanned.text.push_str(&text);
+    if let Some(log) = open_log(path, &mut scanned.problems) {
+        let chunks = reader::chunks(log.stream, log.chunk);
+        let Scanned {
+            text,
+            alerts,
+            problems,
+        } = &mut scanned;
+        // Writing to memory cannot fail.
+        let _ = write_alerts(&log.name, chunks, engine, text, problems, alerts);
     }
     scanned
 }
@@ -237,8 +239,21 @@ fn stream_log(
     problems: &mut Vec<Problem>,
     alerts: &mut usize,
 ) -> io::Result<()> {
-    for chunk in read_ahead(log.stream, log.chunk) {
-        let text = scan_chunk(&log.name, chunk, engine, problems);
+    let chunks = read_ahead(log.stream, log.chunk);
+    write_alerts(&log.name, chunks, engine, out, problems, alerts)
+}
+
+/// Writes the alerts of each chunk in turn, counting them.
+fn write_alerts(
+    source: &str,
+    chunks: impl Iterator<Item = Chunk>,
+    engine: &Engine,
+    out: &mut impl Write,
+    problems: &mut Vec<Problem>,
+    alerts: &mut usize,
+) -> io::Result<()> {
+    for chunk in chunks {
+        let text = scan_chunk(source, chunk, engine, problems);
         *alerts += text.lines().count();
         out.write_all(text.as_bytes())?;
     }
